@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "townsquare.accounts"
+    label = "accounts"
+    verbose_name = "Accounts and organizations"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from ninja import Field, Schema
+from pydantic import EmailStr
+
+from .models import OrganizationKind, OrganizationRole, Profession
+
+
+class OrganizationRef(Schema):
+    id: int
+    slug: str
+    name: str
+
+
+class MembershipOfMe(Schema):
+    organization: OrganizationRef
+    role: OrganizationRole
+
+
+class PersonOut(Schema):
+    id: int
+    display_name: str
+    title: str
+    profession: Profession
+    credentials: str
+    organization: OrganizationRef | None = Field(None, alias="primary_organization")
+    has_avatar: bool
+
+    @staticmethod
+    def resolve_has_avatar(obj: object) -> bool:
+        return bool(getattr(obj, "avatar", None))
+
+
+class PersonDetailOut(PersonOut):
+    bio: str
+
+
+class MeOut(PersonDetailOut):
+    email: str
+    roles: list[str]
+    organizations: list[MembershipOfMe]
+    is_center_staff: bool
+
+
+class ProfileIn(Schema):
+    display_name: str | None = Field(None, min_length=1, max_length=120)
+    title: str | None = Field(None, max_length=120)
+    profession: Profession | None = None
+    credentials: str | None = Field(None, max_length=120)
+    bio: str | None = Field(None, max_length=4000)
+    primary_organization_id: int | None = None
+
+
+class OrganizationOut(Schema):
+    id: int
+    slug: str
+    name: str
+    kind: OrganizationKind
+    country: str
+    website: str
+    description: str
+    member_count: int | None = None
+
+    @staticmethod
+    def resolve_country(obj: object) -> str:
+        return str(getattr(obj, "country", ""))
+
+
+class OrganizationIn(Schema):
+    name: str = Field(..., min_length=2, max_length=200)
+    kind: OrganizationKind
+    country: str = Field(..., min_length=2, max_length=2, description="ISO 3166 alpha-2 code")
+    website: str = Field("", max_length=200)
+    description: str = Field("", max_length=4000)
+    email_domain: str = Field("", max_length=200)
+
+
+class MemberOut(Schema):
+    id: int
+    person: PersonOut = Field(..., alias="user")
+    role: OrganizationRole
+
+
+class MemberIn(Schema):
+    email: EmailStr
+    role: OrganizationRole = OrganizationRole.MEMBER
+
+
+class MemberRoleIn(Schema):
+    role: OrganizationRole

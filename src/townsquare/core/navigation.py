@@ -1,0 +1,30 @@
+"""The main navigation: only areas that exist, and only the entries the person may open."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    is_current: bool
+
+
+def navigation_for(request: HttpRequest) -> list[NavItem]:
+    from townsquare.accounts.permissions import can_view_directory
+
+    user = request.user
+    entries: list[tuple[str, str]] = []
+    if user.is_authenticated:
+        entries.append(("Dashboard", reverse("dashboard")))
+    if can_view_directory(user):
+        entries.append(("People", reverse("accounts:directory")))
+    entries.append(("Organizations", reverse("accounts:organization_list")))
+    path = request.path
+    return [NavItem(label, url, path == url or (url != "/" and path.startswith(url)))
+            for label, url in entries]
