@@ -1,11 +1,11 @@
 """The `townsquare` command.
 
-    townsquare up                 migrate, load demo data once, print the demo sign-ins, serve (development)
-    townsquare serve [--dev]      serve with gunicorn (or Django's development server with --dev)
-    townsquare worker             run a Celery worker (needs CELERY_BROKER_URL)
-    townsquare demo [--scale small|large]
-    townsquare audit verify
-    townsquare <django command>   any manage.py command, e.g. `townsquare createsuperuser`
+townsquare up                 migrate, load demo data once, print sign-ins, serve (development)
+townsquare serve [--dev]      serve with gunicorn (or Django's development server with --dev)
+townsquare worker             run a Celery worker (needs CELERY_BROKER_URL)
+townsquare demo [--scale small|large]
+townsquare audit verify
+townsquare <django command>   any manage.py command, e.g. `townsquare createsuperuser`
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ def _django(argv: list[str]) -> None:
 
 
 def _up(argv: list[str]) -> None:
-    # `up` is the development and demo entry point: debug on, SQLite under ./var unless told otherwise.
+    # `up` is the development and demo entry point: debug on, SQLite under ./var by default.
     os.environ.setdefault("DEBUG", "true")
     from pathlib import Path
 
@@ -41,15 +41,26 @@ def _serve(argv: list[str]) -> None:
         return
     bind = os.environ.get("BIND", "127.0.0.1:8000")
     workers = os.environ.get("WEB_CONCURRENCY", str((os.cpu_count() or 1) * 2 + 1))
-    args = ["gunicorn", "townsquare.config.wsgi:application", "--bind", bind,
-            "--workers", workers, "--access-logfile", "-", *argv]
+    args = [
+        "gunicorn",
+        "townsquare.config.wsgi:application",
+        "--bind",
+        bind,
+        "--workers",
+        workers,
+        "--access-logfile",
+        "-",
+        *argv,
+    ]
     os.execvp(args[0], args)  # noqa: S606 - replaces this process with gunicorn
 
 
 def _worker(argv: list[str]) -> None:
     if not os.environ.get("CELERY_BROKER_URL"):
-        sys.stderr.write("Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0) to run a worker. "
-                         "Without a broker, tasks run inline after each commit.\n")
+        sys.stderr.write(
+            "Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0) to run a worker. "
+            "Without a broker, tasks run inline after each commit.\n"
+        )
         raise SystemExit(2)
     from townsquare.config.celery import app
 

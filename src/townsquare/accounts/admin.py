@@ -27,13 +27,28 @@ class UserAdmin(DjangoUserAdmin):
     readonly_fields = ["last_login", "date_joined", "deleted_at"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Profile", {"fields": ("display_name", "title", "profession", "credentials", "bio",
-                                "primary_organization")}),
+        (
+            "Profile",
+            {
+                "fields": (
+                    "display_name",
+                    "title",
+                    "profession",
+                    "credentials",
+                    "bio",
+                    "primary_organization",
+                )
+            },
+        ),
         ("Access", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
         ("Dates", {"fields": ("last_login", "date_joined", "deleted_at")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",),
-                             "fields": ("email", "display_name", "password1", "password2")}),)
+    add_fieldsets = (
+        (
+            None,
+            {"classes": ("wide",), "fields": ("email", "display_name", "password1", "password2")},
+        ),
+    )
 
 
 @admin.register(Organization)

@@ -1,16 +1,17 @@
-"""The accounts API, mounted at /api/v1/accounts/."""
+"""The accounts API, mounted at /api/v1/accounts/.
 
-from __future__ import annotations
+No `from __future__ import annotations` here: django-ninja reads the annotations at import time.
+"""
 
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from townsquare.core.errors import NotFound
 
-from . import permissions, selectors, services
+from . import selectors, services
+from .http import AuthenticatedHttpRequest
 from .models import Organization, OrganizationKind, Profession
 from .schemas import (
     MemberIn,
@@ -27,35 +28,26 @@ from .schemas import (
 router = Router(tags=["accounts"])
 
 
-def _me(user: Any) -> dict[str, Any]:
-    memberships = user.memberships.select_related("organization")
-    return {
-        **PersonDetailOut.from_orm(user).dict(),
-        "organization": user.primary_organization,
-        "email": user.email,
-        "roles": sorted(user.role_set),
-        "organizations": [{"organization": m.organization, "role": m.role} for m in memberships],
-        "is_center_staff": permissions.is_center_staff(user),
-    }
-
-
 @router.get("/me", response=MeOut, summary="The signed-in person")
-def me_get(request: HttpRequest) -> dict[str, Any]:
-    return _me(request.user)
+def me_get(request: AuthenticatedHttpRequest) -> Any:
+    return request.user
 
 
 @router.patch("/me", response=MeOut, summary="Update your profile")
-def me_update(request: HttpRequest, payload: ProfileIn) -> dict[str, Any]:
+def me_update(request: AuthenticatedHttpRequest, payload: ProfileIn) -> Any:
     changes = payload.dict(exclude_unset=True)
     if "primary_organization_id" in changes:
         organization_id = changes.pop("primary_organization_id")
         changes["primary_organization"] = (
-            selectors.organization_get(organization_id=organization_id)
-            if organization_id else None
+            selectors.organization_get(organization_id=organization_id) if organization_id else None
         )
-    services.profile_update(actor=request.user, person=request.user, changes=changes,  # type: ignore[arg-type]
-                            request=request)
-    return _me(request.user)
+    services.profile_update(
+        actor=request.user,
+        person=request.user,
+        changes=changes,
+        request=request,
+    )
+    return request.user
 
 
 class PeopleFilter(Schema):
@@ -66,14 +58,17 @@ class PeopleFilter(Schema):
 
 @router.get("/people", response=list[PersonOut], summary="The people directory, with search")
 @paginate(LimitOffsetPagination)
-def people_list(request: HttpRequest, filters: Query[PeopleFilter]) -> Any:
-    return selectors.person_list(viewer=request.user, query=filters.q,
-                                 profession=filters.profession or "",
-                                 organization_id=filters.organization_id)
+def people_list(request: AuthenticatedHttpRequest, filters: Query[PeopleFilter]) -> Any:
+    return selectors.person_list(
+        viewer=request.user,
+        query=filters.q,
+        profession=filters.profession or "",
+        organization_id=filters.organization_id,
+    )
 
 
 @router.get("/people/{person_id}", response=PersonDetailOut)
-def people_get(request: HttpRequest, person_id: int) -> Any:
+def people_get(request: AuthenticatedHttpRequest, person_id: int) -> Any:
     return selectors.person_get(viewer=request.user, person_id=person_id)
 
 
@@ -85,16 +80,22 @@ class OrganizationFilter(Schema):
 
 @router.get("/organizations", response=list[OrganizationOut], summary="Organizations")
 @paginate(LimitOffsetPagination)
-def organizations_list(request: HttpRequest, filters: Query[OrganizationFilter]) -> Any:
-    return selectors.organization_list(query=filters.q, kind=filters.kind or "",
-                                       country=filters.country)
+def organizations_list(
+    request: AuthenticatedHttpRequest, filters: Query[OrganizationFilter]
+) -> Any:
+    return selectors.organization_list(
+        query=filters.q, kind=filters.kind or "", country=filters.country
+    )
 
 
 @router.post("/organizations", response={201: OrganizationOut}, summary="Create (center staff)")
-def organizations_create(request: HttpRequest, payload: OrganizationIn) -> tuple[int, Any]:
-    organization = services.organization_create(actor=request.user, request=request,  # type: ignore[arg-type]
-                                                **payload.dict())
-    return 201, organization
+def organizations_create(request: AuthenticatedHttpRequest, payload: OrganizationIn) -> Status:
+    organization = services.organization_create(
+        actor=request.user,
+        request=request,
+        **payload.dict(),
+    )
+    return Status(201, organization)
 
 
 def _organization(organization_id: int) -> Organization:
@@ -102,47 +103,66 @@ def _organization(organization_id: int) -> Organization:
 
 
 @router.get("/organizations/{organization_id}", response=OrganizationOut)
-def organizations_get(request: HttpRequest, organization_id: int) -> Any:
+def organizations_get(request: AuthenticatedHttpRequest, organization_id: int) -> Any:
     return _organization(organization_id)
 
 
 @router.get("/organizations/{organization_id}/members", response=list[MemberOut])
 @paginate(LimitOffsetPagination)
-def members_list(request: HttpRequest, organization_id: int) -> Any:
-    return selectors.membership_list(viewer=request.user,
-                                     organization=_organization(organization_id))
+def members_list(request: AuthenticatedHttpRequest, organization_id: int) -> Any:
+    return selectors.membership_list(
+        viewer=request.user, organization=_organization(organization_id)
+    )
 
 
 @router.post("/organizations/{organization_id}/members", response={201: MemberOut})
-def members_add(request: HttpRequest, organization_id: int, payload: MemberIn) -> tuple[int, Any]:
-    membership = services.membership_add(actor=request.user,  # type: ignore[arg-type]
-                                         organization=_organization(organization_id),
-                                         email=payload.email, role=payload.role, request=request)
-    return 201, membership
+def members_add(
+    request: AuthenticatedHttpRequest, organization_id: int, payload: MemberIn
+) -> Status:
+    membership = services.membership_add(
+        actor=request.user,
+        organization=_organization(organization_id),
+        email=payload.email,
+        role=payload.role,
+        request=request,
+    )
+    return Status(201, membership)
 
 
 def _membership(organization_id: int, membership_id: int) -> Any:
     organization = _organization(organization_id)
-    membership = organization.memberships.select_related("user", "organization").filter(
-        pk=membership_id
-    ).first()
+    membership = (
+        organization.memberships.select_related("user", "organization")
+        .filter(pk=membership_id)
+        .first()
+    )
     if membership is None:
         raise NotFound("No such membership in this organization.")
     return membership
 
 
 @router.patch("/organizations/{organization_id}/members/{membership_id}", response=MemberOut)
-def members_update(request: HttpRequest, organization_id: int, membership_id: int,
-                   payload: MemberRoleIn) -> Any:
-    return services.membership_change_role(actor=request.user,  # type: ignore[arg-type]
-                                           membership=_membership(organization_id, membership_id),
-                                           role=payload.role, request=request)
+def members_update(
+    request: AuthenticatedHttpRequest,
+    organization_id: int,
+    membership_id: int,
+    payload: MemberRoleIn,
+) -> Any:
+    return services.membership_change_role(
+        actor=request.user,
+        membership=_membership(organization_id, membership_id),
+        role=payload.role,
+        request=request,
+    )
 
 
 @router.delete("/organizations/{organization_id}/members/{membership_id}", response={204: None})
-def members_remove(request: HttpRequest, organization_id: int, membership_id: int
-                   ) -> tuple[int, None]:
-    services.membership_remove(actor=request.user,  # type: ignore[arg-type]
-                               membership=_membership(organization_id, membership_id),
-                               request=request)
-    return 204, None
+def members_remove(
+    request: AuthenticatedHttpRequest, organization_id: int, membership_id: int
+) -> Status:
+    services.membership_remove(
+        actor=request.user,
+        membership=_membership(organization_id, membership_id),
+        request=request,
+    )
+    return Status(204, None)

@@ -22,7 +22,7 @@ class Profession(models.TextChoices):
 
 
 class Role(models.TextChoices):
-    """Platform roles. A person may hold several; ``permissions.py`` is the only place that reads them."""
+    """Platform roles. A person may hold several; only ``permissions.py`` reads them."""
 
     STAFF = "staff", "Center staff"
     INSTRUCTOR = "instructor", "Instructor"
@@ -62,7 +62,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField("email address", unique=True)
     display_name = models.CharField(max_length=120)
     title = models.CharField(max_length=120, blank=True, help_text="Job title, e.g. Charge nurse")
-    profession = models.CharField(max_length=32, choices=Profession.choices, default=Profession.OTHER)
+    profession = models.CharField(
+        max_length=32, choices=Profession.choices, default=Profession.OTHER
+    )
     credentials = models.CharField(
         max_length=120, blank=True, help_text="Degrees and certifications, e.g. MD, FACP"
     )
@@ -82,7 +84,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = ["display_name"]
+    REQUIRED_FIELDS = ["display_name"]
 
     class Meta:
         ordering = ["display_name", "id"]
@@ -141,16 +143,23 @@ class Organization(TimeStampedModel):
     website = models.URLField(blank=True)
     description = models.TextField(blank=True, max_length=4000, help_text="Markdown")
     email_domain = models.CharField(
-        max_length=200, blank=True, db_index=True,
+        max_length=200,
+        blank=True,
+        db_index=True,
         help_text="People whose email ends with this domain sign in through the organization's "
         "single sign-on, when one is configured.",
     )
     sso_app = models.OneToOneField(
-        "socialaccount.SocialApp", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="organization", help_text="OIDC or SAML identity provider for single sign-on.",
+        "socialaccount.SocialApp",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="organization",
+        help_text="OIDC or SAML identity provider for single sign-on.",
     )
-    members = models.ManyToManyField(User, through="OrganizationMembership",
-                                     related_name="organizations")
+    members = models.ManyToManyField(
+        User, through="OrganizationMembership", related_name="organizations"
+    )
 
     class Meta:
         ordering = ["name", "id"]
@@ -166,16 +175,19 @@ class OrganizationRole(models.TextChoices):
 
 class OrganizationMembership(TimeStampedModel):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE,
-                                     related_name="memberships")
-    role = models.CharField(max_length=10, choices=OrganizationRole.choices,
-                            default=OrganizationRole.MEMBER)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(
+        max_length=10, choices=OrganizationRole.choices, default=OrganizationRole.MEMBER
+    )
 
     class Meta:
         ordering = ["organization_id", "-role", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "organization"],
-                                    name="accounts_membership_unique"),
+            models.UniqueConstraint(
+                fields=["user", "organization"], name="accounts_membership_unique"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -10,8 +10,9 @@ from typing import Any
 
 from .models import Organization, OrganizationRole, Role, User
 
-PROFESSIONAL_ROLES = frozenset({Role.STAFF, Role.INSTRUCTOR, Role.COACH, Role.MODERATOR,
-                                Role.MEMBER})
+PROFESSIONAL_ROLES = frozenset(
+    {Role.STAFF, Role.INSTRUCTOR, Role.COACH, Role.MODERATOR, Role.MEMBER}
+)
 
 
 def roles_of(user: Any) -> frozenset[str]:
@@ -25,8 +26,11 @@ def has_role(user: Any, *roles: str) -> bool:
 
 
 def is_center_staff(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active
-                and (user.is_superuser or Role.STAFF in roles_of(user)))
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and (user.is_superuser or Role.STAFF in roles_of(user))
+    )
 
 
 def is_professional(user: Any) -> bool:
@@ -56,8 +60,9 @@ def can_view_profile(user: Any, person: User) -> bool:
 
 
 def can_edit_profile(user: Any, person: User) -> bool:
-    return bool(getattr(user, "is_authenticated", False)
-                and (user.pk == person.pk or is_center_staff(user)))
+    return bool(
+        getattr(user, "is_authenticated", False) and (user.pk == person.pk or is_center_staff(user))
+    )
 
 
 def can_manage_roles(user: Any) -> bool:

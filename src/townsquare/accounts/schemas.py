@@ -1,4 +1,4 @@
-from __future__ import annotations
+from typing import Any
 
 from ninja import Field, Schema
 from pydantic import EmailStr
@@ -40,6 +40,20 @@ class MeOut(PersonDetailOut):
     roles: list[str]
     organizations: list[MembershipOfMe]
     is_center_staff: bool
+
+    @staticmethod
+    def resolve_roles(user: Any) -> list[str]:
+        return sorted(user.role_set)
+
+    @staticmethod
+    def resolve_organizations(user: Any) -> list[Any]:
+        return list(user.memberships.select_related("organization"))
+
+    @staticmethod
+    def resolve_is_center_staff(user: Any) -> bool:
+        from .permissions import is_center_staff
+
+        return is_center_staff(user)
 
 
 class ProfileIn(Schema):

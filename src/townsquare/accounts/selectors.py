@@ -1,4 +1,4 @@
-"""Reads for accounts and organizations. Each list takes the viewer and shows only what they may see."""
+"""Reads for accounts and organizations. Lists take the viewer and show only what they may see."""
 
 from __future__ import annotations
 
@@ -14,12 +14,14 @@ from .models import Organization, OrganizationMembership, Role, User
 from .search import organization_search_ids, person_search_ids
 
 
-def person_list(*, viewer: Any, query: str = "", profession: str = "",
-                organization_id: int | None = None) -> QuerySet[User]:
+def person_list(
+    *, viewer: Any, query: str = "", profession: str = "", organization_id: int | None = None
+) -> QuerySet[User]:
     """People the viewer may see in the directory: active professionals, best match first."""
     if not permissions.can_view_directory(viewer):
-        raise PermissionRefused("The directory is open to health-care professionals and center "
-                                "staff.")
+        raise PermissionRefused(
+            "The directory is open to health-care professionals and center staff."
+        )
     people = (
         User.objects.filter(is_active=True, roles__role__in=permissions.PROFESSIONAL_ROLES)
         .distinct()
@@ -43,26 +45,35 @@ def _in_order(queryset: QuerySet, order: dict[int, int]) -> QuerySet:
     if not order:
         return queryset.none()
     return queryset.order_by(
-        Case(*[When(pk=pk, then=Value(position)) for pk, position in order.items()],
-             output_field=IntegerField()),
+        Case(
+            *[When(pk=pk, then=Value(position)) for pk, position in order.items()],
+            output_field=IntegerField(),
+        ),
         "id",
     )
 
 
 def person_get(*, viewer: Any, person_id: int) -> User:
-    person = (User.objects.select_related("primary_organization")
-              .prefetch_related(Prefetch("memberships",
-                                         queryset=OrganizationMembership.objects
-                                         .select_related("organization")))
-              .filter(pk=person_id).first())
+    person = (
+        User.objects.select_related("primary_organization")
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=OrganizationMembership.objects.select_related("organization"),
+            )
+        )
+        .filter(pk=person_id)
+        .first()
+    )
     if person is None or not permissions.can_view_profile(viewer, person):
         # The same answer for "missing" and "hidden", so profiles cannot be probed.
         raise NotFound("No such person, or their profile is not visible to you.")
     return person
 
 
-def organization_list(*, query: str = "", kind: str = "", country: str = ""
-                      ) -> QuerySet[Organization]:
+def organization_list(
+    *, query: str = "", kind: str = "", country: str = ""
+) -> QuerySet[Organization]:
     organizations = Organization.objects.annotate(member_count=Count("memberships"))
     if kind:
         organizations = organizations.filter(kind=kind)
@@ -75,8 +86,9 @@ def organization_list(*, query: str = "", kind: str = "", country: str = ""
     return organizations.order_by("name", "id")
 
 
-def organization_get(*, slug: str | None = None, organization_id: int | None = None
-                     ) -> Organization:
+def organization_get(
+    *, slug: str | None = None, organization_id: int | None = None
+) -> Organization:
     lookup = Q(slug=slug) if slug is not None else Q(pk=organization_id)
     organization = Organization.objects.filter(lookup).first()
     if organization is None:
@@ -84,19 +96,24 @@ def organization_get(*, slug: str | None = None, organization_id: int | None = N
     return organization
 
 
-def membership_list(*, viewer: Any, organization: Organization
-                    ) -> QuerySet[OrganizationMembership]:
+def membership_list(*, viewer: Any, organization: Organization) -> QuerySet[OrganizationMembership]:
     if not permissions.can_view_organization_members(viewer, organization):
-        raise PermissionRefused("Only health-care professionals and the organization's own "
-                                "members see who belongs to it.")
-    return (organization.memberships.filter(user__is_active=True).select_related("user")
-            .order_by("-role", "user__display_name", "id"))
+        raise PermissionRefused(
+            "Only health-care professionals and the organization's own "
+            "members see who belongs to it."
+        )
+    return (
+        organization.memberships.filter(user__is_active=True)
+        .select_related("user")
+        .order_by("-role", "user__display_name", "id")
+    )
 
 
 def membership_get(*, organization: Organization, membership_id: int) -> OrganizationMembership:
     return get_object_or_404(
         OrganizationMembership.objects.select_related("user", "organization"),
-        pk=membership_id, organization=organization,
+        pk=membership_id,
+        organization=organization,
     )
 
 
@@ -111,34 +128,43 @@ def account_export(*, user: User) -> dict[str, Any]:
     return {
         "format": "townsquare-account-export/1",
         "profile": {
-            "id": user.pk, "email": user.email, "display_name": user.display_name,
-            "title": user.title, "profession": user.profession, "credentials": user.credentials,
-            "bio": user.bio, "date_joined": user.date_joined.isoformat(),
+            "id": user.pk,
+            "email": user.email,
+            "display_name": user.display_name,
+            "title": user.title,
+            "profession": user.profession,
+            "credentials": user.credentials,
+            "bio": user.bio,
+            "date_joined": user.date_joined.isoformat(),
             "last_login": user.last_login.isoformat() if user.last_login else None,
             "has_avatar": bool(user.avatar),
             "primary_organization": user.primary_organization.name
-            if user.primary_organization else None,
+            if user.primary_organization
+            else None,
         },
         "roles": sorted(user.role_set),
         "email_addresses": list(
             EmailAddress.objects.filter(user=user).values("email", "verified", "primary")
         ),
         "organizations": [
-            {"organization": m.organization.name, "role": m.role,
-             "since": m.created_at.isoformat()}
+            {"organization": m.organization.name, "role": m.role, "since": m.created_at.isoformat()}
             for m in user.memberships.select_related("organization")
         ],
         "single_sign_on": list(SocialAccount.objects.filter(user=user).values("provider", "uid")),
-        "two_factor_methods": list(Authenticator.objects.filter(user=user)
-                                   .values_list("type", flat=True)),
+        "two_factor_methods": list(
+            Authenticator.objects.filter(user=user).values_list("type", flat=True)
+        ),
         "api_tokens": [
-            {"name": t.name, "prefix": t.prefix, "created_at": t.created_at.isoformat(),
-             "revoked_at": t.revoked_at.isoformat() if t.revoked_at else None}
+            {
+                "name": t.name,
+                "prefix": t.prefix,
+                "created_at": t.created_at.isoformat(),
+                "revoked_at": t.revoked_at.isoformat() if t.revoked_at else None,
+            }
             for t in user.api_tokens.all()
         ],
         "activity": [
-            {"when": r.created_at.isoformat(), "action": r.action,
-             "ip_address": r.ip_address}
+            {"when": r.created_at.isoformat(), "action": r.action, "ip_address": r.ip_address}
             for r in AuditRecord.objects.filter(actor_id=user.pk).order_by("-id")[:1000]
         ],
     }

@@ -15,7 +15,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from townsquare.core.audit import audit_record
-from townsquare.core.errors import Conflict, NotFound, PermissionRefused, ValidationFailed
+from townsquare.core.errors import (
+    Conflict,
+    NotFound,
+    PermissionRefused,
+    ValidationFailed,
+    validated,
+)
 from townsquare.core.locks import lock_row, lock_rows
 from townsquare.core.uploads import generated_name, image_kind, upload_validate
 
@@ -30,8 +36,9 @@ from .models import (
     UserRole,
 )
 
-PROFILE_FIELDS = frozenset({"display_name", "title", "profession", "credentials", "bio",
-                            "primary_organization"})
+PROFILE_FIELDS = frozenset(
+    {"display_name", "title", "profession", "credentials", "bio", "primary_organization"}
+)
 
 
 def _require(allowed: bool, message: str) -> None:
@@ -40,10 +47,19 @@ def _require(allowed: bool, message: str) -> None:
 
 
 @transaction.atomic
-def user_create(*, email: str, password: str | None, display_name: str,
-                profession: str = "other", roles: tuple[str, ...] = (Role.MEMBER,),
-                title: str = "", credentials: str = "", is_staff: bool = False,
-                is_superuser: bool = False, email_verified: bool = True) -> User:
+def user_create(
+    *,
+    email: str,
+    password: str | None,
+    display_name: str,
+    profession: str = "other",
+    roles: tuple[str, ...] = (Role.MEMBER,),
+    title: str = "",
+    credentials: str = "",
+    is_staff: bool = False,
+    is_superuser: bool = False,
+    email_verified: bool = True,
+) -> User:
     """Create a person with roles and a verified (or not) primary email address."""
     from allauth.account.models import EmailAddress
 
@@ -51,60 +67,91 @@ def user_create(*, email: str, password: str | None, display_name: str,
     if User.objects.filter(email__iexact=email).exists():
         raise Conflict("An account with this email address already exists.")
     user = User.objects.create_user(
-        email=email, password=password, display_name=display_name, profession=profession,
-        title=title, credentials=credentials, is_staff=is_staff, is_superuser=is_superuser,
+        email=email,
+        password=password,
+        display_name=display_name,
+        profession=profession,
+        title=title,
+        credentials=credentials,
+        is_staff=is_staff,
+        is_superuser=is_superuser,
     )
     UserRole.objects.bulk_create([UserRole(user=user, role=role) for role in roles])
     EmailAddress.objects.create(user=user, email=email, primary=True, verified=email_verified)
-    audit_record(action="account.created", actor=user, target=user,
-                 data={"roles": sorted(roles)})
+    audit_record(action="account.created", actor=user, target=user, data={"roles": sorted(roles)})
     person_index(user)
     return user
 
 
 @transaction.atomic
-def profile_update(*, actor: User, person: User, changes: dict[str, Any],
-                   request: HttpRequest | None = None) -> User:
+def profile_update(
+    *,
+    actor: User,
+    person: User,
+    changes: dict[str, Any],
+    avatar_upload: UploadedFile | None = None,
+    remove_avatar: bool = False,
+    request: HttpRequest | None = None,
+) -> User:
+    """Change profile fields and, in the same transaction, the avatar: all of it or nothing."""
     _require(permissions.can_edit_profile(actor, person), "You may not edit this profile.")
     unknown = set(changes) - PROFILE_FIELDS
     if unknown:
-        raise ValidationFailed(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
+        raise ValidationFailed(
+            f"These fields cannot be changed here: {', '.join(sorted(unknown))}."
+        )
     organization = changes.get("primary_organization")
-    if organization is not None and not person.memberships.filter(
-        organization=organization
-    ).exists():
+    if (
+        organization is not None
+        and not person.memberships.filter(organization=organization).exists()
+    ):
         raise ValidationFailed(
             "Choose one of your own organizations.",
             field_errors={"primary_organization": ["You are not a member of that organization."]},
         )
-    for name, value in changes.items():
-        setattr(person, name, value)
-    person.full_clean(exclude=["password", "avatar"])
-    person.save(update_fields=list(changes))
-    audit_record(action="profile.updated", actor=actor, target=person, request=request,
-                 data={"fields": sorted(changes)})
+    if changes:
+        for name, value in changes.items():
+            setattr(person, name, value)
+        validated(person, exclude=["password", "avatar"])
+        person.save(update_fields=list(changes))
+        audit_record(
+            action="profile.updated",
+            actor=actor,
+            target=person,
+            request=request,
+            data={"fields": sorted(changes)},
+        )
+    if avatar_upload is not None or remove_avatar:
+        avatar_set(actor=actor, person=person, upload=avatar_upload, request=request)
     person_index(person)
     return person
 
 
 @transaction.atomic
-def avatar_set(*, actor: User, person: User, upload: UploadedFile | None,
-               request: HttpRequest | None = None) -> User:
+def avatar_set(
+    *, actor: User, person: User, upload: UploadedFile | None, request: HttpRequest | None = None
+) -> User:
     """Replace (or with ``upload=None`` remove) the avatar; the old file is deleted after commit."""
     _require(permissions.can_edit_profile(actor, person), "You may not edit this profile.")
     old_name = person.avatar.name if person.avatar else ""
     if upload is None:
         person.avatar = None  # type: ignore[assignment]
     else:
-        checked = upload_validate(upload, kind=image_kind(settings.AVATAR_MAX_BYTES),
-                                  field_name="avatar")
+        checked = upload_validate(
+            upload, kind=image_kind(settings.AVATAR_MAX_BYTES), field_name="avatar"
+        )
         person.avatar.save(generated_name("avatars", checked.extension), checked.file, save=False)
     person.save(update_fields=["avatar"])
     if old_name:
         storage = person.avatar.storage
         transaction.on_commit(lambda: storage.delete(old_name))
-    audit_record(action="profile.avatar_changed", actor=actor, target=person, request=request,
-                 data={"removed": upload is None})
+    audit_record(
+        action="profile.avatar_changed",
+        actor=actor,
+        target=person,
+        request=request,
+        data={"removed": upload is None},
+    )
     return person
 
 
@@ -113,22 +160,27 @@ def role_grant(*, actor: User, person: User, role: str, request: HttpRequest | N
     _require(permissions.can_manage_roles(actor), "Only center staff manage roles.")
     if role not in Role.values:
         raise ValidationFailed(f"“{role}” is not a role.")
-    _, created = UserRole.objects.get_or_create(user=person, role=role,
-                                                defaults={"granted_by": actor})
+    _, created = UserRole.objects.get_or_create(
+        user=person, role=role, defaults={"granted_by": actor}
+    )
     if created:
         person.__dict__.pop("role_set", None)
-        audit_record(action="role.granted", actor=actor, target=person, request=request,
-                     data={"role": role})
+        audit_record(
+            action="role.granted", actor=actor, target=person, request=request, data={"role": role}
+        )
 
 
 @transaction.atomic
-def role_revoke(*, actor: User, person: User, role: str, request: HttpRequest | None = None) -> None:
+def role_revoke(
+    *, actor: User, person: User, role: str, request: HttpRequest | None = None
+) -> None:
     _require(permissions.can_manage_roles(actor), "Only center staff manage roles.")
     deleted, _ = UserRole.objects.filter(user=person, role=role).delete()
     if deleted:
         person.__dict__.pop("role_set", None)
-        audit_record(action="role.revoked", actor=actor, target=person, request=request,
-                     data={"role": role})
+        audit_record(
+            action="role.revoked", actor=actor, target=person, request=request, data={"role": role}
+        )
 
 
 def _unique_slug(name: str) -> str:
@@ -141,31 +193,61 @@ def _unique_slug(name: str) -> str:
 
 
 @transaction.atomic
-def organization_create(*, actor: User, name: str, kind: str, country: str, website: str = "",
-                        description: str = "", email_domain: str = "",
-                        leader: User | None = None, request: HttpRequest | None = None
-                        ) -> Organization:
+def organization_create(
+    *,
+    actor: User,
+    name: str,
+    kind: str,
+    country: str,
+    website: str = "",
+    description: str = "",
+    email_domain: str = "",
+    leader: User | None = None,
+    request: HttpRequest | None = None,
+) -> Organization:
     _require(permissions.can_create_organization(actor), "Only center staff create organizations.")
     organization = Organization(
-        name=name.strip(), slug=_unique_slug(name), kind=kind, country=country, website=website,
-        description=description, email_domain=email_domain.strip().lower().lstrip("@"),
+        name=name.strip(),
+        slug=_unique_slug(name),
+        kind=kind,
+        country=country,
+        website=website,
+        description=description,
+        email_domain=email_domain.strip().lower().lstrip("@"),
     )
-    organization.full_clean(exclude=["sso_app"])
+    validated(organization, exclude=["sso_app"])
     organization.save()
-    audit_record(action="organization.created", actor=actor, target=organization,
-                 request=request, data={"name": organization.name})
+    audit_record(
+        action="organization.created",
+        actor=actor,
+        target=organization,
+        request=request,
+        data={"name": organization.name},
+    )
     organization_index(organization)
     if leader is not None:
-        _membership_insert(actor=actor, organization=organization, person=leader,
-                           role=OrganizationRole.LEADER, request=request)
+        _membership_insert(
+            actor=actor,
+            organization=organization,
+            person=leader,
+            role=OrganizationRole.LEADER,
+            request=request,
+        )
     return organization
 
 
 @transaction.atomic
-def organization_update(*, actor: User, organization: Organization, changes: dict[str, Any],
-                        request: HttpRequest | None = None) -> Organization:
-    _require(permissions.can_manage_organization(actor, organization),
-             "Only the organization's leaders and center staff may edit it.")
+def organization_update(
+    *,
+    actor: User,
+    organization: Organization,
+    changes: dict[str, Any],
+    request: HttpRequest | None = None,
+) -> Organization:
+    _require(
+        permissions.can_manage_organization(actor, organization),
+        "Only the organization's leaders and center staff may edit it.",
+    )
     allowed = {"name", "kind", "country", "website", "description"}
     if permissions.is_center_staff(actor):
         allowed |= {"email_domain"}
@@ -174,16 +256,22 @@ def organization_update(*, actor: User, organization: Organization, changes: dic
         raise ValidationFailed(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
     for name, value in changes.items():
         setattr(organization, name, value)
-    organization.full_clean(exclude=["sso_app"])
+    validated(organization, exclude=["sso_app"])
     organization.save()
-    audit_record(action="organization.updated", actor=actor, target=organization,
-                 request=request, data={"fields": sorted(changes)})
+    audit_record(
+        action="organization.updated",
+        actor=actor,
+        target=organization,
+        request=request,
+        data={"fields": sorted(changes)},
+    )
     organization_index(organization)
     return organization
 
 
-def _membership_insert(*, actor: User, organization: Organization, person: User, role: str,
-                       request: HttpRequest | None) -> OrganizationMembership:
+def _membership_insert(
+    *, actor: User, organization: Organization, person: User, role: str, request: HttpRequest | None
+) -> OrganizationMembership:
     try:
         with transaction.atomic():
             membership = OrganizationMembership.objects.create(
@@ -194,77 +282,117 @@ def _membership_insert(*, actor: User, organization: Organization, person: User,
     if person.primary_organization_id is None:
         person.primary_organization = organization
         person.save(update_fields=["primary_organization"])
-    audit_record(action="membership.added", actor=actor, target=organization, request=request,
-                 data={"person_id": person.pk, "role": role})
+    audit_record(
+        action="membership.added",
+        actor=actor,
+        target=organization,
+        request=request,
+        data={"person_id": person.pk, "role": role},
+    )
     return membership
 
 
 @transaction.atomic
-def membership_add(*, actor: User, organization: Organization, email: str,
-                   role: str = OrganizationRole.MEMBER, request: HttpRequest | None = None
-                   ) -> OrganizationMembership:
+def membership_add(
+    *,
+    actor: User,
+    organization: Organization,
+    email: str,
+    role: str = OrganizationRole.MEMBER,
+    request: HttpRequest | None = None,
+) -> OrganizationMembership:
     """A leader (or staff) adds a person who already has an account, by email address."""
-    _require(permissions.can_manage_organization(actor, organization),
-             "Only the organization's leaders and center staff manage its members.")
+    _require(
+        permissions.can_manage_organization(actor, organization),
+        "Only the organization's leaders and center staff manage its members.",
+    )
     if role not in OrganizationRole.values:
-        raise ValidationFailed(f"“{role}” is not an organization role.",
-                               field_errors={"role": ["Choose leader or member."]})
+        raise ValidationFailed(
+            f"“{role}” is not an organization role.",
+            field_errors={"role": ["Choose leader or member."]},
+        )
     person = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
     if person is None:
-        raise NotFound("No active account uses that email address. Ask the person to sign up "
-                       "first.", field_errors={"email": ["No account with this address."]})
-    return _membership_insert(actor=actor, organization=organization, person=person, role=role,
-                              request=request)
+        raise NotFound(
+            "No active account uses that email address. Ask the person to sign up first.",
+            field_errors={"email": ["No account with this address."]},
+        )
+    return _membership_insert(
+        actor=actor, organization=organization, person=person, role=role, request=request
+    )
 
 
-def _leaders_after(organization: Organization, membership: OrganizationMembership,
-                   new_role: str | None) -> int:
+def _leaders_after(
+    organization: Organization, membership: OrganizationMembership, new_role: str | None
+) -> int:
     leaders = lock_rows(organization.memberships.filter(role=OrganizationRole.LEADER))
     remaining = [m for m in leaders if m.pk != membership.pk]
     return len(remaining) + (1 if new_role == OrganizationRole.LEADER else 0)
 
 
 @transaction.atomic
-def membership_change_role(*, actor: User, membership: OrganizationMembership, role: str,
-                           request: HttpRequest | None = None) -> OrganizationMembership:
+def membership_change_role(
+    *,
+    actor: User,
+    membership: OrganizationMembership,
+    role: str,
+    request: HttpRequest | None = None,
+) -> OrganizationMembership:
     organization = membership.organization
-    _require(permissions.can_manage_organization(actor, organization),
-             "Only the organization's leaders and center staff manage its members.")
+    _require(
+        permissions.can_manage_organization(actor, organization),
+        "Only the organization's leaders and center staff manage its members.",
+    )
     if role not in OrganizationRole.values:
         raise ValidationFailed(f"“{role}” is not an organization role.")
     membership = lock_row(OrganizationMembership.objects.filter(pk=membership.pk))
     if _leaders_after(organization, membership, role) == 0:
-        raise Conflict("An organization needs at least one leader. Make someone else a leader "
-                       "first.")
+        raise Conflict(
+            "An organization needs at least one leader. Make someone else a leader first."
+        )
     previous = membership.role
     membership.role = role
     membership.save(update_fields=["role", "updated_at"])
-    audit_record(action="membership.role_changed", actor=actor, target=organization,
-                 request=request, data={"person_id": membership.user_id, "from": previous,
-                                        "to": role})
+    audit_record(
+        action="membership.role_changed",
+        actor=actor,
+        target=organization,
+        request=request,
+        data={"person_id": membership.user_id, "from": previous, "to": role},
+    )
     return membership
 
 
 @transaction.atomic
-def membership_remove(*, actor: User, membership: OrganizationMembership,
-                      request: HttpRequest | None = None) -> None:
+def membership_remove(
+    *, actor: User, membership: OrganizationMembership, request: HttpRequest | None = None
+) -> None:
     organization = membership.organization
     is_self = membership.user_id == actor.pk
-    _require(is_self or permissions.can_manage_organization(actor, organization),
-             "Only the organization's leaders and center staff manage its members.")
+    _require(
+        is_self or permissions.can_manage_organization(actor, organization),
+        "Only the organization's leaders and center staff manage its members.",
+    )
     membership = lock_row(OrganizationMembership.objects.filter(pk=membership.pk))
-    if membership.role == OrganizationRole.LEADER and _leaders_after(
-        organization, membership, None
-    ) == 0:
-        raise Conflict("An organization needs at least one leader. Make someone else a leader "
-                       "first.")
+    if (
+        membership.role == OrganizationRole.LEADER
+        and _leaders_after(organization, membership, None) == 0
+    ):
+        raise Conflict(
+            "An organization needs at least one leader. Make someone else a leader first."
+        )
     person_id = membership.user_id
     membership.delete()
     User.objects.filter(pk=person_id, primary_organization=organization).update(
         primary_organization=None
     )
-    audit_record(action="membership.removed", actor=actor, target=organization, request=request,
-                 data={"person_id": person_id})
+    audit_record(
+        action="membership.removed",
+        actor=actor,
+        target=organization,
+        request=request,
+        data={"person_id": person_id},
+    )
 
 
 def hash_token(raw: str) -> str:
@@ -281,15 +409,23 @@ class IssuedToken:
 def api_token_create(*, user: User, name: str, request: HttpRequest | None = None) -> IssuedToken:
     name = name.strip()
     if not name:
-        raise ValidationFailed("Give the token a name, e.g. the script that will use it.",
-                               field_errors={"name": ["This field is required."]})
+        raise ValidationFailed(
+            "Give the token a name, e.g. the script that will use it.",
+            field_errors={"name": ["This field is required."]},
+        )
     if user.api_tokens.filter(revoked_at__isnull=True).count() >= 20:
         raise Conflict("You have 20 active tokens. Revoke one you no longer use first.")
     raw = settings.API_TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name[:100], prefix=raw[:12],
-                                    token_hash=hash_token(raw))
-    audit_record(action="api_token.created", actor=user, target=token, request=request,
-                 data={"name": token.name})
+    token = ApiToken.objects.create(
+        user=user, name=name[:100], prefix=raw[:12], token_hash=hash_token(raw)
+    )
+    audit_record(
+        action="api_token.created",
+        actor=user,
+        target=token,
+        request=request,
+        data={"name": token.name},
+    )
     return IssuedToken(token, raw)
 
 
@@ -309,8 +445,11 @@ def api_token_authenticate(raw: str) -> User | None:
     """The user behind a bearer token, or None if it is unknown, revoked or its owner inactive."""
     if not raw.startswith(settings.API_TOKEN_PREFIX):
         return None
-    token = (ApiToken.objects.select_related("user")
-             .filter(token_hash=hash_token(raw), revoked_at__isnull=True).first())
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(token_hash=hash_token(raw), revoked_at__isnull=True)
+        .first()
+    )
     if token is None or not token.user.is_active:
         return None
     now = timezone.now()
@@ -356,8 +495,9 @@ def account_delete(*, user: User, request: HttpRequest | None = None) -> None:
         transaction.on_commit(lambda: storage.delete(avatar_name))
 
 
-def _affiliate(*, user: User, organization: Organization, how: str,
-               request: HttpRequest | None) -> None:
+def _affiliate(
+    *, user: User, organization: Organization, how: str, request: HttpRequest | None
+) -> None:
     """Join a person to an organization they proved they belong to, as a professional member."""
     membership, created = OrganizationMembership.objects.get_or_create(
         user=user, organization=organization, defaults={"role": OrganizationRole.MEMBER}
@@ -369,13 +509,19 @@ def _affiliate(*, user: User, organization: Organization, how: str,
     UserRole.objects.filter(user=user, role=Role.PATIENT).delete()
     user.__dict__.pop("role_set", None)
     if created:
-        audit_record(action="membership.affiliated", actor=user, target=organization,
-                     request=request, data={"person_id": user.pk, "how": how})
+        audit_record(
+            action="membership.affiliated",
+            actor=user,
+            target=organization,
+            request=request,
+            data={"person_id": user.pk, "how": how},
+        )
 
 
 @transaction.atomic
-def signup_complete(*, user: User, display_name: str, profession: str,
-                    request: HttpRequest | None = None) -> User:
+def signup_complete(
+    *, user: User, display_name: str, profession: str, request: HttpRequest | None = None
+) -> User:
     """After allauth created the account: profile fields and the starting role.
 
     Self sign-up starts as patient or public; professional standing comes from a verified email
@@ -385,35 +531,46 @@ def signup_complete(*, user: User, display_name: str, profession: str,
     user.profession = profession
     user.save(update_fields=["display_name", "profession"])
     UserRole.objects.get_or_create(user=user, role=Role.PATIENT)
-    audit_record(action="account.signed_up", actor=user, target=user, request=request,
-                 data={"profession": profession})
+    audit_record(
+        action="account.signed_up",
+        actor=user,
+        target=user,
+        request=request,
+        data={"profession": profession},
+    )
     person_index(user)
     return user
 
 
 @transaction.atomic
-def affiliation_from_verified_email(*, user: User, email: str,
-                                    request: HttpRequest | None = None) -> Organization | None:
+def affiliation_from_verified_email(
+    *, user: User, email: str, request: HttpRequest | None = None
+) -> Organization | None:
     domain = email.rsplit("@", 1)[-1].lower()
     organization = Organization.objects.filter(email_domain=domain).order_by("id").first()
     if organization is not None:
-        _affiliate(user=user, organization=organization, how="verified-email-domain",
-                   request=request)
+        _affiliate(
+            user=user, organization=organization, how="verified-email-domain", request=request
+        )
         person_index(user)
     return organization
 
 
 @transaction.atomic
-def affiliation_from_single_sign_on(*, user: User, sociallogin: Any,
-                                    request: HttpRequest | None = None) -> Organization | None:
+def affiliation_from_single_sign_on(
+    *, user: User, sociallogin: Any, request: HttpRequest | None = None
+) -> Organization | None:
     from allauth.socialaccount.models import SocialApp
 
     provider_id = sociallogin.account.provider
-    organization = Organization.objects.filter(
-        sso_app__in=SocialApp.objects.filter(provider_id=provider_id)
-    ).first() or Organization.objects.filter(
-        sso_app__in=SocialApp.objects.filter(provider=provider_id)
-    ).first()
+    organization = (
+        Organization.objects.filter(
+            sso_app__in=SocialApp.objects.filter(provider_id=provider_id)
+        ).first()
+        or Organization.objects.filter(
+            sso_app__in=SocialApp.objects.filter(provider=provider_id)
+        ).first()
+    )
     if organization is not None:
         _affiliate(user=user, organization=organization, how="single-sign-on", request=request)
     else:

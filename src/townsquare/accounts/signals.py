@@ -25,7 +25,8 @@ def audit_signed_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> Non
 
 
 @receiver(user_login_failed, dispatch_uid="audit_signin_failed")
-def audit_signin_failed(sender: Any, credentials: dict[str, Any], request: Any = None,
-                        **kwargs: Any) -> None:
+def audit_signin_failed(
+    sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
+) -> None:
     attempted = str(credentials.get("email") or credentials.get("username") or "")[:200]
     audit_record(action="signin.failed", request=request, data={"email": attempted.lower()})

@@ -1,15 +1,17 @@
-"""Pages for people, organizations and account settings: validate, call one service or selector, render."""
+"""Pages for people, organizations and settings: validate, call a service or selector, render."""
 
 from __future__ import annotations
 
 import json
+
+from allauth.mfa.models import Authenticator
 
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -19,6 +21,7 @@ from townsquare.core.models import AuditRecord
 from townsquare.core.uploads import attachment_response
 
 from . import permissions, selectors, services
+from .http import AuthenticatedHttpRequest
 from .forms import (
     AccountDeleteForm,
     ApiTokenForm,
@@ -49,61 +52,70 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    memberships = user.memberships.select_related("organization")  # type: ignore[union-attr]
+    memberships = user.memberships.select_related("organization")
     recent_sign_ins = AuditRecord.objects.filter(
         actor_id=user.pk, action__in=["signin.succeeded"]
     ).order_by("-id")[:5]
     profile_steps = [
-        ("Add a job title", bool(user.title)),  # type: ignore[union-attr]
-        ("Write a short bio", bool(user.bio)),  # type: ignore[union-attr]
-        ("Upload an avatar", bool(user.avatar)),  # type: ignore[union-attr]
-        ("Turn on two-factor authentication", user.authenticator_set.exists()),  # type: ignore[union-attr]
+        ("Add a job title", bool(user.title)),
+        ("Write a short bio", bool(user.bio)),
+        ("Upload an avatar", bool(user.avatar)),
+        ("Turn on two-factor authentication", Authenticator.objects.filter(user=user).exists()),
     ]
-    return render(request, "accounts/dashboard.html", {
-        "memberships": memberships,
-        "recent_sign_ins": recent_sign_ins,
-        "profile_steps": profile_steps,
-        "is_professional": permissions.is_professional(user),
-        "is_center_staff": permissions.is_center_staff(user),
-    })
+    return render(
+        request,
+        "accounts/dashboard.html",
+        {
+            "memberships": memberships,
+            "recent_sign_ins": recent_sign_ins,
+            "profile_steps": profile_steps,
+            "is_professional": permissions.is_professional(user),
+            "is_center_staff": permissions.is_center_staff(user),
+        },
+    )
 
 
 @login_required
-def directory(request: HttpRequest) -> HttpResponse:
+def directory(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_view_directory(request.user):
         raise PermissionDenied("directory is for professionals")
     form = DirectoryFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    people = selectors.person_list(viewer=request.user, query=filters.get("q", ""),
-                                   profession=filters.get("profession", ""))
+    people = selectors.person_list(
+        viewer=request.user, query=filters.get("q", ""), profession=filters.get("profession", "")
+    )
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "accounts/directory.html", {"form": form, "page": page})
 
 
 @login_required
-def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_detail(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     try:
         person = selectors.person_get(viewer=request.user, person_id=person_id)
     except NotFound as error:
         raise Http404(error.message) from error
-    return render(request, "accounts/person_detail.html", {
-        "person": person,
-        "can_edit": permissions.can_edit_profile(request.user, person),
-        "memberships": person.memberships.all(),
-    })
+    return render(
+        request,
+        "accounts/person_detail.html",
+        {
+            "person": person,
+            "can_edit": permissions.can_edit_profile(request.user, person),
+            "memberships": person.memberships.all(),
+        },
+    )
 
 
 @login_required
-def person_avatar(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_avatar(request: AuthenticatedHttpRequest, person_id: int) -> FileResponse:
     try:
         person = selectors.person_get(viewer=request.user, person_id=person_id)
     except NotFound as error:
         raise Http404(error.message) from error
     if not person.avatar:
         raise Http404("No avatar")
-    extension = person.avatar.name.rsplit(".", 1)[-1]
+    extension = (person.avatar.name or "").rsplit(".", 1)[-1]
     response = attachment_response(person.avatar, download_name=f"avatar-{person.pk}.{extension}")
     response["Cache-Control"] = "private, max-age=300"
     return response
@@ -111,20 +123,21 @@ def person_avatar(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def settings_profile(request: HttpRequest) -> HttpResponse:
+def settings_profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     form = ProfileForm(request.POST or None, request.FILES or None, instance=user)
     if request.method == "POST" and form.is_valid():
         try:
-            if form.changes():
-                services.profile_update(actor=user, person=user, changes=form.changes(),  # type: ignore[arg-type]
-                                        request=request)
-            upload = form.cleaned_data.get("avatar_upload")
-            if upload or form.cleaned_data.get("remove_avatar"):
-                services.avatar_set(actor=user, person=user, upload=upload or None,  # type: ignore[arg-type]
-                                    request=request)
+            services.profile_update(
+                actor=user,
+                person=user,
+                changes=form.changes(),
+                avatar_upload=form.cleaned_data.get("avatar_upload"),
+                remove_avatar=form.cleaned_data.get("remove_avatar", False),
+                request=request,
+            )
         except DomainError as error:
-            user.refresh_from_db()  # type: ignore[union-attr]
+            user.refresh_from_db()
             _form_errors_from(error, form)
         else:
             messages.success(request, "Your profile is saved.")
@@ -134,28 +147,34 @@ def settings_profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def settings_tokens(request: HttpRequest) -> HttpResponse:
+def settings_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     new_token = None
     if request.method == "POST" and form.is_valid():
         try:
-            issued = services.api_token_create(user=request.user, name=form.cleaned_data["name"],  # type: ignore[arg-type]
-                                               request=request)
+            issued = services.api_token_create(
+                user=request.user,
+                name=form.cleaned_data["name"],
+                request=request,
+            )
         except DomainError as error:
             _form_errors_from(error, form)
         else:
             new_token = issued.raw
             form = ApiTokenForm()
-    tokens = request.user.api_tokens.all()  # type: ignore[union-attr]
-    return render(request, "accounts/settings_tokens.html",
-                  {"form": form, "tokens": tokens, "new_token": new_token})
+    tokens = request.user.api_tokens.all()
+    return render(
+        request,
+        "accounts/settings_tokens.html",
+        {"form": form, "tokens": tokens, "new_token": new_token},
+    )
 
 
 @login_required
 @require_POST
-def settings_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def settings_token_revoke(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
     try:
-        token = services.api_token_revoke(user=request.user, token_id=token_id, request=request)  # type: ignore[arg-type]
+        token = services.api_token_revoke(user=request.user, token_id=token_id, request=request)
     except NotFound as error:
         raise Http404(error.message) from error
     messages.success(request, f"The token “{token.name}” is revoked.")
@@ -163,17 +182,20 @@ def settings_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 
 
 @login_required
-def settings_privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/settings_privacy.html",
-                  {"delete_form": AccountDeleteForm(user=request.user)})  # type: ignore[arg-type]
+def settings_privacy(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "accounts/settings_privacy.html",
+        {"delete_form": AccountDeleteForm(user=request.user)},
+    )
 
 
 @login_required
-def settings_export(request: HttpRequest) -> HttpResponse:
-    data = selectors.account_export(user=request.user)  # type: ignore[arg-type]
+def settings_export(request: AuthenticatedHttpRequest) -> HttpResponse:
+    data = selectors.account_export(user=request.user)
     from townsquare.core.audit import audit_record
 
-    audit_record(action="account.exported", request=request, target=request.user)  # type: ignore[arg-type]
+    audit_record(action="account.exported", request=request, target=request.user)
     response = HttpResponse(json.dumps(data, indent=2), content_type="application/json")
     stamp = timezone.now().strftime("%Y%m%d")
     response["Content-Disposition"] = f'attachment; filename="townsquare-my-data-{stamp}.json"'
@@ -183,12 +205,11 @@ def settings_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def settings_delete(request: HttpRequest) -> HttpResponse:
-    form = AccountDeleteForm(request.POST, user=request.user)  # type: ignore[arg-type]
+def settings_delete(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = AccountDeleteForm(request.POST, user=request.user)
     if not form.is_valid():
-        return render(request, "accounts/settings_privacy.html", {"delete_form": form},
-                      status=422)
-    services.account_delete(user=request.user, request=request)  # type: ignore[arg-type]
+        return render(request, "accounts/settings_privacy.html", {"delete_form": form}, status=422)
+    services.account_delete(user=request.user, request=request)
     logout(request)
     messages.success(request, "Your account and personal data are deleted.")
     return redirect("home")
@@ -197,25 +218,34 @@ def settings_delete(request: HttpRequest) -> HttpResponse:
 def organization_list(request: HttpRequest) -> HttpResponse:
     form = OrganizationFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    organizations = selectors.organization_list(query=filters.get("q", ""),
-                                                kind=filters.get("kind", ""))
+    organizations = selectors.organization_list(
+        query=filters.get("q", ""), kind=filters.get("kind", "")
+    )
     page = Paginator(organizations, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "accounts/organization_list.html", {
-        "form": form, "page": page,
-        "can_create": permissions.can_create_organization(request.user),
-    })
+    return render(
+        request,
+        "accounts/organization_list.html",
+        {
+            "form": form,
+            "page": page,
+            "can_create": permissions.can_create_organization(request.user),
+        },
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def organization_create(request: HttpRequest) -> HttpResponse:
+def organization_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_create_organization(request.user):
         raise PermissionDenied("only staff create organizations")
     form = OrganizationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            organization = services.organization_create(actor=request.user, request=request,  # type: ignore[arg-type]
-                                                        **form.cleaned_data)
+            organization = services.organization_create(
+                actor=request.user,
+                request=request,
+                **form.cleaned_data,
+            )
         except DomainError as error:
             _form_errors_from(error, form)
         else:
@@ -234,18 +264,25 @@ def _organization_or_404(slug: str):  # type: ignore[no-untyped-def]
 def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organization = _organization_or_404(slug)
     can_see_members = permissions.can_view_organization_members(request.user, organization)
-    memberships = (selectors.membership_list(viewer=request.user, organization=organization)
-                   if can_see_members else None)
-    return render(request, "accounts/organization_detail.html", {
-        "organization": organization,
-        "memberships": memberships,
-        "can_manage": permissions.can_manage_organization(request.user, organization),
-    })
+    memberships = (
+        selectors.membership_list(viewer=request.user, organization=organization)
+        if can_see_members
+        else None
+    )
+    return render(
+        request,
+        "accounts/organization_detail.html",
+        {
+            "organization": organization,
+            "memberships": memberships,
+            "can_manage": permissions.can_manage_organization(request.user, organization),
+        },
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def organization_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def organization_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organization = _organization_or_404(slug)
     if not permissions.can_manage_organization(request.user, organization):
         raise PermissionDenied("not a leader of this organization")
@@ -256,58 +293,80 @@ def organization_edit(request: HttpRequest, slug: str) -> HttpResponse:
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
         organization.refresh_from_db()
         try:
-            services.organization_update(actor=request.user, organization=organization,  # type: ignore[arg-type]
-                                         changes=changes, request=request)
+            services.organization_update(
+                actor=request.user,
+                organization=organization,
+                changes=changes,
+                request=request,
+            )
         except DomainError as error:
             _form_errors_from(error, form)
         else:
             messages.success(request, "The organization is saved.")
             return redirect("accounts:organization_detail", slug=organization.slug)
-    return render(request, "accounts/organization_form.html",
-                  {"form": form, "organization": organization})
+    return render(
+        request, "accounts/organization_form.html", {"form": form, "organization": organization}
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def organization_members(request: HttpRequest, slug: str) -> HttpResponse:
+def organization_members(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organization = _organization_or_404(slug)
     if not permissions.can_manage_organization(request.user, organization):
         raise PermissionDenied("not a leader of this organization")
     form = MemberAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            membership = services.membership_add(actor=request.user, organization=organization,  # type: ignore[arg-type]
-                                                 request=request, **form.cleaned_data)
+            membership = services.membership_add(
+                actor=request.user,
+                organization=organization,
+                request=request,
+                **form.cleaned_data,
+            )
         except DomainError as error:
             _form_errors_from(error, form)
         else:
             messages.success(request, f"{membership.user} is added.")
             return redirect("accounts:organization_members", slug=slug)
     memberships = selectors.membership_list(viewer=request.user, organization=organization)
-    return render(request, "accounts/organization_members.html", {
-        "organization": organization, "form": form, "memberships": memberships,
-        "role_form": MemberRoleForm(),
-    })
+    return render(
+        request,
+        "accounts/organization_members.html",
+        {
+            "organization": organization,
+            "form": form,
+            "memberships": memberships,
+            "role_form": MemberRoleForm(),
+        },
+    )
 
 
 @login_required
 @require_POST
-def organization_member_update(request: HttpRequest, slug: str, membership_id: int
-                               ) -> HttpResponse:
+def organization_member_update(
+    request: AuthenticatedHttpRequest, slug: str, membership_id: int
+) -> HttpResponse:
     organization = _organization_or_404(slug)
     membership = selectors.membership_get(organization=organization, membership_id=membership_id)
     try:
         if request.POST.get("action") == "remove":
-            services.membership_remove(actor=request.user, membership=membership, request=request)  # type: ignore[arg-type]
+            services.membership_remove(actor=request.user, membership=membership, request=request)
             messages.success(request, f"{membership.user} is removed.")
         else:
             form = MemberRoleForm(request.POST)
             if not form.is_valid():
                 messages.error(request, "Choose leader or member.")
             else:
-                services.membership_change_role(actor=request.user, membership=membership,  # type: ignore[arg-type]
-                                                role=form.cleaned_data["role"], request=request)
-                messages.success(request, f"{membership.user} is now a {form.cleaned_data['role']}.")
+                services.membership_change_role(
+                    actor=request.user,
+                    membership=membership,
+                    role=form.cleaned_data["role"],
+                    request=request,
+                )
+                messages.success(
+                    request, f"{membership.user} is now a {form.cleaned_data['role']}."
+                )
     except DomainError as error:
         if error.status == 403:
             raise

@@ -58,8 +58,10 @@ def on_validation_error(request: HttpRequest, error: NinjaValidationError) -> Ht
     for item in error.errors:
         location = [str(part) for part in item.get("loc", []) if part not in ("body", "payload")]
         field_errors.setdefault(".".join(location) or "request", []).append(item.get("msg", ""))
-    return problem(request, ValidationFailed("Some fields are not valid; see `errors`.",
-                                             field_errors=field_errors))
+    return problem(
+        request,
+        ValidationFailed("Some fields are not valid; see `errors`.", field_errors=field_errors),
+    )
 
 
 @api.exception_handler(AuthenticationError)
@@ -67,8 +69,11 @@ def on_authentication_error(request: HttpRequest, error: AuthenticationError) ->
     has_token = request.headers.get("Authorization", "").lower().startswith("bearer ")
     if has_token:
         audit_refusal(request, "invalid or revoked API token")
-    message = ("The API token is unknown or revoked." if has_token
-               else "Sign in, or send a personal API token as `Authorization: Bearer <token>`.")
+    message = (
+        "The API token is unknown or revoked."
+        if has_token
+        else "Sign in, or send a personal API token as `Authorization: Bearer <token>`."
+    )
     return problem(request, NotAuthenticated(message))
 
 
@@ -103,4 +108,4 @@ api.add_router("/accounts/", accounts_router)
 
 def api_routers() -> dict[str, Any]:
     """The mounted routers by prefix (for the permission-matrix test)."""
-    return {prefix: router for prefix, router in api._routers}
+    return dict(api._routers)

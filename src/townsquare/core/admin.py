@@ -7,8 +7,15 @@ from .models import AuditRecord
 class AuditRecordAdmin(admin.ModelAdmin):
     """Read-only: the audit log is append-only."""
 
-    list_display = ["id", "created_at", "action", "actor_label", "target_type", "target_id",
-                    "ip_address"]
+    list_display = [
+        "id",
+        "created_at",
+        "action",
+        "actor_label",
+        "target_type",
+        "target_id",
+        "ip_address",
+    ]
     list_filter = ["action"]
     search_fields = ["action", "actor_label", "target_id"]
     date_hierarchy = "created_at"

@@ -1,4 +1,4 @@
-"""The audit log: append-only, hash-chained records of who did what to which object, when, from where.
+"""The audit log: append-only, hash-chained records of who did what to what, when, from where.
 
 Each record's hash covers its own fields and the previous record's hash, so changing or removing any
 record breaks the chain from that point on; ``audit_verify`` names the first broken record.
@@ -114,8 +114,12 @@ def audit_verify() -> VerifyResult:
     checked = 0
     for record in _records():
         if record.previous_hash != previous:
-            return VerifyResult(checked, record.pk, "its link to the previous record is broken "
-                                "(a record before it was removed or changed)")
+            return VerifyResult(
+                checked,
+                record.pk,
+                "its link to the previous record is broken "
+                "(a record before it was removed or changed)",
+            )
         if compute_hash(record) != record.record_hash:
             return VerifyResult(checked, record.pk, "its contents do not match its hash")
         previous = record.record_hash

@@ -1,4 +1,4 @@
-"""Domain errors: raised by services, turned into messages on pages and RFC 9457 problems in the API.
+"""Domain errors: raised by services; messages on pages, RFC 9457 problem documents in the API.
 
 Each error has a stable ``code`` (the problem ``type`` is built from it) and an HTTP status.
 """
@@ -15,8 +15,9 @@ class DomainError(Exception):
     status: ClassVar[int] = 400
     title: ClassVar[str] = "The request could not be completed"
 
-    def __init__(self, message: str, *, field_errors: dict[str, list[str]] | None = None,
-                 **extra: Any) -> None:
+    def __init__(
+        self, message: str, *, field_errors: dict[str, list[str]] | None = None, **extra: Any
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field_errors = field_errors or {}
@@ -72,3 +73,18 @@ class RateLimited(DomainError):
     code = "rate-limited"
     status = 429
     title = "Too many requests"
+
+
+def validated(instance: Any, *, exclude: list[str] | None = None) -> None:
+    """Run a model's ``full_clean`` and turn Django's ValidationError into ValidationFailed."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        instance.full_clean(exclude=exclude)
+    except ValidationError as error:
+        field_errors = {
+            field: [str(message) for message in messages]
+            for field, messages in error.message_dict.items()
+        }
+        summary = "; ".join(f"{field}: {messages[0]}" for field, messages in field_errors.items())
+        raise ValidationFailed(f"Please correct: {summary}", field_errors=field_errors) from error

@@ -25,7 +25,7 @@ def lock_rows(queryset: models.QuerySet[ModelT]) -> list[ModelT]:
 def lock_row(queryset: models.QuerySet[ModelT]) -> ModelT:
     rows = lock_rows(queryset)
     if len(rows) != 1:
-        raise queryset.model.DoesNotExist
+        raise queryset.model.DoesNotExist  # type: ignore[attr-defined]
     return rows[0]
 
 

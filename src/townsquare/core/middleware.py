@@ -14,8 +14,11 @@ from .errors import DomainError, NotAuthenticated
 
 
 def audit_refusal(request: HttpRequest, reason: str) -> None:
-    audit_record(action="access.refused", request=request,
-                 data={"path": request.path[:300], "method": request.method, "reason": reason[:200]})
+    audit_record(
+        action="access.refused",
+        request=request,
+        data={"path": request.path[:300], "method": request.method, "reason": reason[:200]},
+    )
 
 
 class DomainErrorMiddleware:
@@ -34,6 +37,7 @@ class DomainErrorMiddleware:
         if isinstance(exception, DomainError):
             if exception.status == 403:
                 audit_refusal(request, exception.code)
-            return render(request, "errors/problem.html", {"error": exception},
-                          status=exception.status)
+            return render(
+                request, "errors/problem.html", {"error": exception}, status=exception.status
+            )
         return None

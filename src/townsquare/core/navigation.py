@@ -26,5 +26,7 @@ def navigation_for(request: HttpRequest) -> list[NavItem]:
         entries.append(("People", reverse("accounts:directory")))
     entries.append(("Organizations", reverse("accounts:organization_list")))
     path = request.path
-    return [NavItem(label, url, path == url or (url != "/" and path.startswith(url)))
-            for label, url in entries]
+    return [
+        NavItem(label, url, path == url or (url != "/" and path.startswith(url)))
+        for label, url in entries
+    ]

@@ -39,12 +39,21 @@ IMAGE_EXTENSIONS = {
 }
 DOCUMENT_EXTENSIONS = {
     ".pdf": {"application/pdf"},
-    ".docx": {"application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-              "application/zip", "application/x-zip-compressed"},
-    ".pptx": {"application/vnd.openxmlformats-officedocument.presentationml.presentation",
-              "application/zip", "application/x-zip-compressed"},
-    ".xlsx": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-              "application/zip", "application/x-zip-compressed"},
+    ".docx": {
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/zip",
+        "application/x-zip-compressed",
+    },
+    ".pptx": {
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "application/zip",
+        "application/x-zip-compressed",
+    },
+    ".xlsx": {
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/zip",
+        "application/x-zip-compressed",
+    },
 }
 PIL_FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG", "image/gif": "GIF", "image/webp": "WEBP"}
 
@@ -77,8 +86,9 @@ def _sniff(head: bytes) -> set[str]:
     return {match.mime_type for match in matches if match.mime_type}
 
 
-def upload_validate(upload: UploadedFile, *, kind: UploadKind, field_name: str = "file"
-                    ) -> ValidatedUpload:
+def upload_validate(
+    upload: UploadedFile, *, kind: UploadKind, field_name: str = "file"
+) -> ValidatedUpload:
     """Check an uploaded file; raise ValidationFailed with a message that says what to fix."""
 
     def fail(message: str) -> ValidationFailed:
@@ -92,16 +102,19 @@ def upload_validate(upload: UploadedFile, *, kind: UploadKind, field_name: str =
     if upload.size is None or upload.size == 0:
         raise fail(f"“{name}” is empty.")
     if upload.size > kind.max_bytes:
-        raise fail(f"“{name}” is {_human_size(upload.size)}; the limit is "
-                   f"{_human_size(kind.max_bytes)}.")
+        raise fail(
+            f"“{name}” is {_human_size(upload.size)}; the limit is {_human_size(kind.max_bytes)}."
+        )
     upload.seek(0)
     head = upload.read(8192)
     upload.seek(0)
     sniffed = _sniff(head)
     expected = kind.extensions[extension]
     if not sniffed & expected:
-        raise fail(f"The content of “{name}” is not a {extension} file. Save it in that format "
-                   f"and upload it again.")
+        raise fail(
+            f"The content of “{name}” is not a {extension} file. Save it in that format "
+            f"and upload it again."
+        )
     content_type = next(iter(sniffed & expected))
     if kind.is_image:
         _check_image(upload, PIL_FORMATS[content_type], kind.max_pixels, fail)
@@ -131,8 +144,9 @@ def generated_name(prefix: str, extension: str) -> str:
 def attachment_response(stored: FieldFile, *, download_name: str) -> FileResponse:
     """Serve a stored file as a download the browser will not render or sniff."""
     content_type = mimetypes.guess_type(download_name)[0] or "application/octet-stream"
-    response = FileResponse(stored.open("rb"), as_attachment=True, filename=download_name,
-                            content_type=content_type)
+    response = FileResponse(
+        stored.open("rb"), as_attachment=True, filename=download_name, content_type=content_type
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

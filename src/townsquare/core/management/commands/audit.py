@@ -16,8 +16,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         result = audit_verify()
         if result.is_intact:
-            self.stdout.write(self.style.SUCCESS(
-                f"Audit log intact: {result.checked} records verified."))
+            self.stdout.write(
+                self.style.SUCCESS(f"Audit log intact: {result.checked} records verified.")
+            )
             return
         raise CommandError(
             f"Audit log broken at record #{result.first_broken_id}: {result.reason}. "

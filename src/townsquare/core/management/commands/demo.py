@@ -6,8 +6,10 @@ from django.core.management.base import BaseCommand, CommandParser
 
 
 class Command(BaseCommand):
-    help = ("Load demo data. `small` (the default) is the hand-written demo with one sign-in per "
-            "role and is idempotent; `large` adds synthetic data at scale for benchmarks.")
+    help = (
+        "Load demo data. `small` (the default) is the hand-written demo with one sign-in per "
+        "role and is idempotent; `large` adds synthetic data at scale for benchmarks."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--scale", choices=["small", "large"], default="small")

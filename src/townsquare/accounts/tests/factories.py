@@ -1,0 +1,67 @@
+"""Test data built through the real services, not raw inserts."""
+
+from __future__ import annotations
+
+import itertools
+
+import factory
+
+from townsquare.accounts import services
+from townsquare.accounts.models import Organization, OrganizationRole, Role, User
+
+PASSWORD = "correct-horse-battery-9"
+_sequence = itertools.count(1)
+
+
+def make_user(
+    *,
+    roles: tuple[str, ...] = (Role.MEMBER,),
+    email: str | None = None,
+    display_name: str | None = None,
+    profession: str = "nurse",
+    **fields: object,
+) -> User:
+    number = next(_sequence)
+    return services.user_create(
+        email=email or f"person{number}@example.org",
+        password=PASSWORD,
+        display_name=display_name or f"Person {number}",
+        profession=profession,
+        roles=roles,
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+def make_staff(**fields: object) -> User:
+    return make_user(roles=(Role.STAFF, Role.MEMBER), is_staff=True, **fields)  # type: ignore[arg-type]
+
+
+def make_organization(
+    *, leader: User | None = None, name: str | None = None, **fields: object
+) -> Organization:
+    number = next(_sequence)
+    actor = make_staff()
+    organization = services.organization_create(
+        actor=actor,
+        name=name or f"Hospital {number}",
+        kind=str(fields.pop("kind", "hospital")),
+        country=str(fields.pop("country", "US")),
+        **fields,  # type: ignore[arg-type]
+    )
+    if leader is not None:
+        services.membership_add(
+            actor=actor, organization=organization, email=leader.email, role=OrganizationRole.LEADER
+        )
+    return organization
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    """For bulk data where the services' audit trail is not the point (e.g. query-count tests)."""
+
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"Clinic {n}")
+    slug = factory.Sequence(lambda n: f"clinic-{n}")
+    kind = "clinic"
+    country = "US"

@@ -1,0 +1,399 @@
+"""Every page and endpoint against every role: who gets in, who is refused, and that refusals change
+nothing and are audited. A new URL without a row here fails `test_every_url_is_in_the_matrix`."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from townsquare.accounts import services
+from townsquare.accounts.models import Organization, OrganizationMembership, Role, User
+from townsquare.accounts.tests.factories import make_organization, make_staff, make_user
+from townsquare.core.models import AuditRecord
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "patient", "member", "outsider", "org_member", "leader", "moderator", "staff"]
+
+
+@dataclass
+class World:
+    people: dict[str, User | None]
+    organization: Organization
+    membership: OrganizationMembership
+    patient_profile: User
+    member: User
+    token_owner_token: int
+
+
+@pytest.fixture
+def world() -> World:
+    leader = make_user(display_name="Lena Leader")
+    org_member = make_user(display_name="Omar Orgmember")
+    outsider = make_user(display_name="Otto Outsider")
+    organization = make_organization(leader=leader, name="Matrix Hospital")
+    other = make_organization(name="Other Clinic")
+    staff_actor = make_staff()
+    patient = make_user(roles=(Role.PATIENT,), profession="patient_or_caregiver")
+    member = make_user(display_name="Mia Member")
+    membership = services.membership_add(
+        actor=staff_actor, organization=organization, email=org_member.email
+    )
+    services.membership_add(actor=staff_actor, organization=other, email=outsider.email)
+    people: dict[str, User | None] = {
+        "anonymous": None,
+        "patient": patient,
+        "member": member,
+        "outsider": outsider,
+        "org_member": org_member,
+        "leader": leader,
+        "moderator": make_user(roles=(Role.MODERATOR, Role.MEMBER)),
+        "staff": make_staff(),
+    }
+    token = services.api_token_create(user=member, name="matrix").token
+    return World(people, organization, membership, patient, member, token.pk)
+
+
+def client_as(world: World, role: str) -> Client:
+    client = Client()
+    person = world.people[role]
+    if person is not None:
+        client.force_login(person)
+    return client
+
+
+OK, REDIRECT_LOGIN, DENIED, MISSING = 200, "login", 403, 404
+ALL_SIGNED_IN = {role: OK for role in ROLES if role != "anonymous"}
+
+# (name, method, path template, expected by role) — pages.
+PAGES = [
+    ("home", "get", "/", {"anonymous": OK, **dict.fromkeys(ALL_SIGNED_IN, 302)}),
+    ("dashboard", "get", "/dashboard/", {"anonymous": REDIRECT_LOGIN, **ALL_SIGNED_IN}),
+    (
+        "accounts:directory",
+        "get",
+        "/people/",
+        {"anonymous": REDIRECT_LOGIN, **ALL_SIGNED_IN, "patient": DENIED},
+    ),
+    (
+        "accounts:person_detail",
+        "get",
+        "/people/{member}/",
+        {"anonymous": REDIRECT_LOGIN, **ALL_SIGNED_IN, "patient": MISSING},
+    ),
+    (
+        "accounts:person_detail (patient)",
+        "get",
+        "/people/{patient}/",
+        {
+            "anonymous": REDIRECT_LOGIN,
+            "patient": OK,
+            "member": MISSING,
+            "outsider": MISSING,
+            "org_member": MISSING,
+            "leader": MISSING,
+            "moderator": OK,
+            "staff": OK,
+        },
+    ),
+    (
+        "accounts:person_avatar",
+        "get",
+        "/people/{member}/avatar",
+        {"anonymous": REDIRECT_LOGIN, **dict.fromkeys(ALL_SIGNED_IN, MISSING)},
+    ),
+    ("accounts:organization_list", "get", "/organizations/", {"anonymous": OK, **ALL_SIGNED_IN}),
+    (
+        "accounts:organization_create",
+        "get",
+        "/organizations/new/",
+        {"anonymous": REDIRECT_LOGIN, **dict.fromkeys(ALL_SIGNED_IN, DENIED), "staff": OK},
+    ),
+    (
+        "accounts:organization_detail",
+        "get",
+        "/organizations/{slug}/",
+        {"anonymous": OK, **ALL_SIGNED_IN},
+    ),
+    (
+        "accounts:organization_edit",
+        "get",
+        "/organizations/{slug}/edit/",
+        {
+            "anonymous": REDIRECT_LOGIN,
+            **dict.fromkeys(ALL_SIGNED_IN, DENIED),
+            "leader": OK,
+            "staff": OK,
+        },
+    ),
+    (
+        "accounts:organization_members",
+        "get",
+        "/organizations/{slug}/members/",
+        {
+            "anonymous": REDIRECT_LOGIN,
+            **dict.fromkeys(ALL_SIGNED_IN, DENIED),
+            "leader": OK,
+            "staff": OK,
+        },
+    ),
+    (
+        "accounts:settings_profile",
+        "get",
+        "/settings/",
+        {"anonymous": REDIRECT_LOGIN, **ALL_SIGNED_IN},
+    ),
+    (
+        "accounts:settings_tokens",
+        "get",
+        "/settings/tokens/",
+        {"anonymous": REDIRECT_LOGIN, **ALL_SIGNED_IN},
+    ),
+    (
+        "accounts:settings_privacy",
+        "get",
+        "/settings/privacy/",
+        {"anonymous": REDIRECT_LOGIN, **ALL_SIGNED_IN},
+    ),
+    (
+        "accounts:settings_export",
+        "get",
+        "/settings/privacy/export.json",
+        {"anonymous": REDIRECT_LOGIN, **ALL_SIGNED_IN},
+    ),
+    ("health", "get", "/healthz", {"anonymous": OK, **ALL_SIGNED_IN}),
+    (
+        "admin:index",
+        "get",
+        "/admin/",
+        {"anonymous": 302, **dict.fromkeys(ALL_SIGNED_IN, 302), "staff": OK},
+    ),
+]
+
+# Writes: name, path, form data, expected by role, and a function telling whether it changed.
+WRITES = [
+    (
+        "accounts:organization_member_update",
+        "/organizations/{slug}/members/{membership}/",
+        {"action": "role", "role": "leader"},
+        {
+            "anonymous": REDIRECT_LOGIN,
+            **dict.fromkeys(ALL_SIGNED_IN, DENIED),
+            "leader": 302,
+            "staff": 302,
+        },
+    ),
+    (
+        "accounts:settings_token_revoke",
+        "/settings/tokens/{token}/revoke/",
+        {},
+        {"anonymous": REDIRECT_LOGIN, **dict.fromkeys(ALL_SIGNED_IN, MISSING), "member": 302},
+    ),
+    (
+        "accounts:settings_delete",
+        "/settings/privacy/delete/",
+        {"confirm": "no"},
+        {"anonymous": REDIRECT_LOGIN, **dict.fromkeys(ALL_SIGNED_IN, 422)},
+    ),
+]
+
+API = [
+    ("get", "/api/v1/accounts/me", None, {"anonymous": 401, **ALL_SIGNED_IN}),
+    (
+        "get",
+        "/api/v1/accounts/people",
+        None,
+        {"anonymous": 401, **ALL_SIGNED_IN, "patient": DENIED},
+    ),
+    (
+        "get",
+        "/api/v1/accounts/people/{member}",
+        None,
+        {"anonymous": 401, **ALL_SIGNED_IN, "patient": MISSING},
+    ),
+    (
+        "get",
+        "/api/v1/accounts/people/{patient}",
+        None,
+        {
+            "anonymous": 401,
+            "patient": OK,
+            "member": MISSING,
+            "outsider": MISSING,
+            "org_member": MISSING,
+            "leader": MISSING,
+            "moderator": OK,
+            "staff": OK,
+        },
+    ),
+    ("get", "/api/v1/accounts/organizations", None, {"anonymous": 401, **ALL_SIGNED_IN}),
+    (
+        "get",
+        "/api/v1/accounts/organizations/{organization}",
+        None,
+        {"anonymous": 401, **ALL_SIGNED_IN},
+    ),
+    (
+        "get",
+        "/api/v1/accounts/organizations/{organization}/members",
+        None,
+        {"anonymous": 401, **ALL_SIGNED_IN, "patient": DENIED},
+    ),
+]
+
+API_WRITES = [
+    (
+        "post",
+        "/api/v1/accounts/organizations",
+        {"name": "New Place", "kind": "clinic", "country": "US"},
+        {"anonymous": 401, **dict.fromkeys(ALL_SIGNED_IN, DENIED), "staff": 201},
+    ),
+    (
+        "post",
+        "/api/v1/accounts/organizations/{organization}/members",
+        {"email": "{member_email}", "role": "member"},
+        {"anonymous": 401, **dict.fromkeys(ALL_SIGNED_IN, DENIED), "leader": 201, "staff": 201},
+    ),
+    (
+        "patch",
+        "/api/v1/accounts/organizations/{organization}/members/{membership}",
+        {"role": "leader"},
+        {"anonymous": 401, **dict.fromkeys(ALL_SIGNED_IN, DENIED), "leader": OK, "staff": OK},
+    ),
+    (
+        "delete",
+        "/api/v1/accounts/organizations/{organization}/members/{membership}",
+        None,
+        {
+            "anonymous": 401,
+            **dict.fromkeys(ALL_SIGNED_IN, DENIED),
+            "org_member": 204,
+            "leader": 204,
+            "staff": 204,
+        },
+    ),
+    ("patch", "/api/v1/accounts/me", {"title": "Head nurse"}, {"anonymous": 401, **ALL_SIGNED_IN}),
+]
+
+
+def fill(template: str, world: World) -> str:
+    return template.format(
+        member=world.member.pk,
+        patient=world.patient_profile.pk,
+        slug=world.organization.slug,
+        organization=world.organization.pk,
+        membership=world.membership.pk,
+        token=world.token_owner_token,
+        member_email=world.member.email,
+    )
+
+
+def check_status(response, expected) -> None:
+    if expected == REDIRECT_LOGIN:
+        assert response.status_code == 302
+        assert "/accounts/login/" in response["Location"]
+    else:
+        assert response.status_code == expected, response.content[:300]
+
+
+def state() -> tuple:
+    return (
+        list(OrganizationMembership.objects.order_by("pk").values_list("pk", "role")),
+        list(services.ApiToken.objects.order_by("pk").values_list("pk", "revoked_at")),
+        services.Organization.objects.count(),
+        services.User.objects.filter(is_active=True).count(),
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("name", "method", "path", "expected"), PAGES, ids=[row[0] for row in PAGES]
+)
+def test_pages(world, role, name, method, path, expected):
+    response = getattr(client_as(world, role), method)(fill(path, world))
+    check_status(response, expected[role])
+    if expected[role] == DENIED:
+        assert AuditRecord.objects.filter(action="access.refused").exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("name", "path", "data", "expected"), WRITES, ids=[row[0] for row in WRITES]
+)
+def test_page_writes(world, role, name, path, data, expected):
+    before = state()
+    response = client_as(world, role).post(fill(path, world), data)
+    check_status(response, expected[role])
+    if expected[role] in (DENIED, MISSING, REDIRECT_LOGIN, 422):
+        assert state() == before
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("method", "path", "body", "expected"), API, ids=[f"{row[0]} {row[1]}" for row in API]
+)
+def test_api_reads(world, role, method, path, body, expected):
+    response = getattr(client_as(world, role), method)(fill(path, world))
+    check_status(response, expected[role])
+    if response.status_code >= 400:
+        assert response["Content-Type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("method", "path", "body", "expected"),
+    API_WRITES,
+    ids=[f"{row[0]} {row[1]}" for row in API_WRITES],
+)
+def test_api_writes(world, role, method, path, body, expected):
+    before = state()
+    payload = {key: fill(value, world) for key, value in body.items()} if body else None
+    client = client_as(world, role)
+    response = getattr(client, method)(
+        fill(path, world),
+        data=json.dumps(payload) if payload else None,
+        content_type="application/json",
+    )
+    check_status(response, expected[role])
+    if expected[role] in (DENIED, 401):
+        assert state() == before
+        assert response.json()["code"] in {"permission-denied", "not-authenticated"}
+    if expected[role] == DENIED:
+        assert AuditRecord.objects.filter(action="access.refused").exists()
+
+
+def _named_urls() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns, namespace: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace in {"admin"} or "allauth" in str(pattern.urlconf_name):
+                    continue
+                child = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, child)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.add(namespace + pattern.name)
+
+    walk(get_resolver().url_patterns, "")
+    return names
+
+
+def test_every_url_is_in_the_matrix():
+    covered = {row[0].split(" ")[0] for row in PAGES} | {row[0] for row in WRITES}
+    pages = {name for name in _named_urls() if not name.startswith("api:")}
+    assert pages - covered == set(), "add these pages to the permission matrix"
+
+    from townsquare.config.api import api
+
+    api_paths = set()
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                api_paths.add((tuple(operation.methods), operation.view_func.__name__))
+    tested = {(method.upper(), path) for method, path, *_ in API + API_WRITES}
+    assert len(tested) >= len(api_paths), "add the new API endpoints to the permission matrix"
