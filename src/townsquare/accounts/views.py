@@ -36,9 +36,13 @@ from .forms import (
 PAGE_SIZE = 24
 
 
-def _form_errors_from(error: DomainError, form) -> None:  # type: ignore[no-untyped-def]
+def _form_errors_from(  # type: ignore[no-untyped-def]
+    error: DomainError, form, field_names: dict[str, str] | None = None
+) -> None:
+    """Show a service's error beside the form field it concerns (``field_names`` maps names)."""
     if error.field_errors:
-        for field, field_messages in error.field_errors.items():
+        for name, field_messages in error.field_errors.items():
+            field = (field_names or {}).get(name, name)
             for message in field_messages:
                 form.add_error(field if field in form.fields else None, message)
     else:
@@ -138,7 +142,7 @@ def settings_profile(request: AuthenticatedHttpRequest) -> HttpResponse:
             )
         except DomainError as error:
             user.refresh_from_db()
-            _form_errors_from(error, form)
+            _form_errors_from(error, form, {"avatar": "avatar_upload"})
         else:
             messages.success(request, "Your profile is saved.")
             return redirect("accounts:settings_profile")

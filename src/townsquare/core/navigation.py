@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -18,7 +19,8 @@ class NavItem:
 def navigation_for(request: HttpRequest) -> list[NavItem]:
     from townsquare.accounts.permissions import can_view_directory
 
-    user = request.user
+    # Error pages rendered outside the middleware (the static files handler) have no user.
+    user = getattr(request, "user", None) or AnonymousUser()
     entries: list[tuple[str, str]] = []
     if user.is_authenticated:
         entries.append(("Dashboard", reverse("dashboard")))
