@@ -8,7 +8,7 @@ from django.test import Client
 from townsquare.accounts.models import Role, User
 from townsquare.accounts.tests.factories import PASSWORD, make_organization, make_staff, make_user
 
-pytest_plugins = ["townsquare.core.testing.browser"]
+pytest_plugins = ["townsquare.core.testing.database", "townsquare.core.testing.browser"]
 
 
 @pytest.fixture(autouse=True)

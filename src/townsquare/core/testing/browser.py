@@ -24,9 +24,8 @@ async-safety guard on every ORM call in the test; the ``browser`` fixture theref
 ``DJANGO_ALLOW_ASYNC_UNSAFE`` from the first browser test to the end of the session. The live
 server thread is unaffected.
 
-Also for every transactional test (``live_server``, ``django_db(transaction=True)``), browser or
-not: the flush that ends it is let past the audit log's append-only triggers, which are switched
-off around that flush only and on again right after it.
+Without Chromium the browser tests are skipped with a message saying how to install it; with
+``TOWNSQUARE_REQUIRE_BROWSER=1`` (as in CI) they fail instead, so a green run proves they ran.
 """
 
 from __future__ import annotations
@@ -76,82 +75,19 @@ def pytest_runtest_makereport(
     return report
 
 
-# --- transactional tests and the append-only audit log -----------------------------------------
-
-
-def _refusing_triggers(connection: Any) -> list[tuple[str, str, str]]:
-    """(table, trigger, definition) of triggers that refuse changes (the audit log's)."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute(
-                "SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'trigger' "
-                "AND upper(sql) LIKE '%RAISE(ABORT%'"
-            )
-        elif connection.vendor == "postgresql":
-            cursor.execute("""SELECT c.relname, t.tgname, '' FROM pg_trigger t
-                              JOIN pg_class c ON c.oid = t.tgrelid
-                              JOIN pg_proc p ON p.oid = t.tgfoid
-                              WHERE NOT t.tgisinternal AND p.prosrc ILIKE '%raise exception%'
-                                AND c.relnamespace = to_regnamespace(current_schema())""")
-        else:
-            return []
-        return [tuple(row) for row in cursor.fetchall()]
-
-
-def _flush_past_refusing_triggers(original: Callable[..., Any]) -> Callable[..., Any]:
-    """A transactional test (``live_server``, ``transaction=True``) ends with a flush of every
-    table; the audit log's triggers refuse DELETE and TRUNCATE, so the flush is let past them,
-    and only it: the triggers are switched off around the flush and on again right after."""
-
-    def execute_sql_flush(self: Any, sql_list: list[str]) -> Any:
-        connection = self.connection
-        flushed = " ".join(sql_list)
-        triggers = [trigger for trigger in _refusing_triggers(connection) if trigger[0] in flushed]
-        if not triggers:
-            return original(self, sql_list)
-        quote = connection.ops.quote_name
-        with connection.cursor() as cursor:
-            for table, name, _definition in triggers:
-                cursor.execute(
-                    f"DROP TRIGGER {quote(name)}"
-                    if connection.vendor == "sqlite"
-                    else f"ALTER TABLE {quote(table)} DISABLE TRIGGER {quote(name)}"
-                )
-        try:
-            return original(self, sql_list)
-        finally:
-            with connection.cursor() as cursor:
-                for table, name, definition in triggers:
-                    cursor.execute(
-                        definition
-                        if connection.vendor == "sqlite"
-                        else f"ALTER TABLE {quote(table)} ENABLE TRIGGER {quote(name)}"
-                    )
-
-    execute_sql_flush.__wrapped__ = original  # type: ignore[attr-defined]
-    return execute_sql_flush
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _transactional_tests_flush_the_audit_log() -> Iterator[None]:
-    from django.db.backends.base.operations import BaseDatabaseOperations
-
-    original = BaseDatabaseOperations.execute_sql_flush
-    BaseDatabaseOperations.execute_sql_flush = _flush_past_refusing_triggers(original)  # type: ignore[method-assign]
-    yield
-    BaseDatabaseOperations.execute_sql_flush = original  # type: ignore[method-assign]
-
-
 # --- fixtures ------------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not CHROMIUM_PATH.exists():
-        pytest.skip(
+        message = (
             f"Chromium not found at {CHROMIUM_PATH}: install it with `apt-get install "
             "chromium` (Debian) to run browser tests"
         )
+        if os.environ.get("TOWNSQUARE_REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
