@@ -11,7 +11,7 @@ from townsquare.core.errors import NotFound, PermissionRefused
 
 from . import permissions
 from .models import Organization, OrganizationMembership, Role, User
-from .search import organization_search_ids, person_search_ids
+from .search import listed_people, organization_search_ids, person_search_ids
 
 
 def person_list(
@@ -22,11 +22,7 @@ def person_list(
         raise PermissionRefused(
             "The directory is open to health-care professionals and center staff."
         )
-    people = (
-        User.objects.filter(is_active=True, roles__role__in=permissions.PROFESSIONAL_ROLES)
-        .distinct()
-        .select_related("primary_organization")
-    )
+    people = listed_people().select_related("primary_organization")
     if profession:
         people = people.filter(profession=profession)
     if organization_id:

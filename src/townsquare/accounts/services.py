@@ -79,7 +79,7 @@ def user_create(
     UserRole.objects.bulk_create([UserRole(user=user, role=role) for role in roles])
     EmailAddress.objects.create(user=user, email=email, primary=True, verified=email_verified)
     audit_record(action="account.created", actor=user, target=user, data={"roles": sorted(roles)})
-    person_index(user)
+    person_index(user.pk)
     return user
 
 
@@ -123,7 +123,7 @@ def profile_update(
         )
     if avatar_upload is not None or remove_avatar:
         avatar_set(actor=actor, person=person, upload=avatar_upload, request=request)
-    person_index(person)
+    person_index(person.pk)
     return person
 
 
@@ -168,6 +168,7 @@ def role_grant(*, actor: User, person: User, role: str, request: HttpRequest | N
         audit_record(
             action="role.granted", actor=actor, target=person, request=request, data={"role": role}
         )
+        person_index(person.pk)
 
 
 @transaction.atomic
@@ -181,6 +182,7 @@ def role_revoke(
         audit_record(
             action="role.revoked", actor=actor, target=person, request=request, data={"role": role}
         )
+        person_index(person.pk)
 
 
 def _unique_slug(name: str) -> str:
@@ -289,6 +291,7 @@ def _membership_insert(
         request=request,
         data={"person_id": person.pk, "role": role},
     )
+    person_index(person.pk)
     return membership
 
 
@@ -393,6 +396,7 @@ def membership_remove(
         request=request,
         data={"person_id": person_id},
     )
+    person_index(person_id)
 
 
 def hash_token(raw: str) -> str:
@@ -490,7 +494,7 @@ def account_delete(*, user: User, request: HttpRequest | None = None) -> None:
     user.deleted_at = timezone.now()
     user.set_unusable_password()
     user.save()
-    person_index(user)
+    person_index(user.pk)
     if avatar_name:
         transaction.on_commit(lambda: storage.delete(avatar_name))
 
@@ -538,7 +542,7 @@ def signup_complete(
         request=request,
         data={"profession": profession},
     )
-    person_index(user)
+    person_index(user.pk)
     return user
 
 
@@ -552,7 +556,7 @@ def affiliation_from_verified_email(
         _affiliate(
             user=user, organization=organization, how="verified-email-domain", request=request
         )
-        person_index(user)
+        person_index(user.pk)
     return organization
 
 
@@ -575,14 +579,15 @@ def affiliation_from_single_sign_on(
         _affiliate(user=user, organization=organization, how="single-sign-on", request=request)
     else:
         UserRole.objects.get_or_create(user=user, role=Role.PATIENT)
-    person_index(user)
+    person_index(user.pk)
     return organization
 
 
-def person_index(user: User) -> None:
+def person_index(person_id: int) -> None:
+    """Refresh the person's directory entry once the transaction commits."""
     from .search import person_document_update
 
-    transaction.on_commit(lambda: person_document_update(user.pk))
+    transaction.on_commit(lambda: person_document_update(person_id))
 
 
 def organization_index(organization: Organization) -> None:

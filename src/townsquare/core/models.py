@@ -40,3 +40,29 @@ class AuditRecord(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.action} {self.target_type}:{self.target_id}"
+
+
+class SearchDocument(models.Model):
+    """One searchable object (a person, a resource, a post) as ``core.search`` indexes it.
+
+    Written only through ``core.search``: the full-text index beside this table (an FTS5 table
+    kept in step by triggers on SQLite, the ``search_vector`` column on PostgreSQL, both from
+    migration 0003) must change with it.
+    """
+
+    kind = models.CharField(max_length=40)
+    object_id = models.BigIntegerField()
+    title = models.TextField()
+    keywords = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    indexed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_id"], name="core_searchdocument_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.object_id}"

@@ -1,0 +1,682 @@
+"""Full-text search: one interface over SQLite FTS5 and PostgreSQL tsvector, behaving the same.
+
+A searchable thing (a person, an organization, a library resource, a post) is a *document*: a
+``kind`` and an ``object_id`` name it, and its text is a ``title`` (weighted most), ``keywords``
+(weighted next: job titles, tags, names of related things) and a ``body``. Apps write documents
+with ``search_index`` / ``search_index_many`` after their own writes commit, and register a source
+with ``@search_source(kind)`` so that ``townsquare search_rebuild`` can rebuild the index from
+their tables.
+
+Queries are typed by people, so they are never passed to an engine's query language. The query is
+split into words; every word must match (AND); the last word also matches as a prefix while it is
+still being typed ("nur" finds "nurse"); case and accents do not matter; both engines stem English
+words ("nurses" finds "nursing"). Common English words ("the", "of") are left out of a query that
+has other words, so "care of the patient" finds "patient care".
+
+Why the engines agree: SQLite's FTS5 table uses ``porter unicode61 remove_diacritics 2`` and
+indexes every word. On PostgreSQL the text is split into words here in Python (so e-mail
+addresses, URLs and numbers like "3.5" become plain words, as FTS5 sees them), accents are
+removed here too, and the ``townsquare_english`` configuration stems with Snowball English but
+keeps stop words, as FTS5 does. See docs/search.md for the few differences that remain.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
+from django.db import connection, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from markdown_it import MarkdownIt
+
+from .models import SearchDocument
+
+KIND_PATTERN = re.compile(r"^[a-z][a-z0-9_.-]{0,39}$")
+MAX_QUERY_LENGTH = 500
+MAX_QUERY_WORDS = 12
+MAX_WORD_LENGTH = 64
+MAX_TITLE_LENGTH = 1_000
+# A PostgreSQL tsvector holds at most 1 MB; this much text stays well below it on both engines.
+MAX_TEXT_LENGTH = 100_000
+SNIPPET_WORDS = 24
+WRITE_BATCH_SIZE = 500
+DELETE_BATCH_SIZE = 500
+
+FTS_TABLE = "core_searchdocument_fts"
+POSTGRES_CONFIGURATION = "townsquare_english"
+
+# Private-use characters mark highlights inside the engines' output; the text is escaped first and
+# the marks become <mark> afterwards, so nothing in the indexed text can inject HTML. They are
+# removed from every indexed text, so only the engines can put them there.
+HIGHLIGHT_START = "\ue000"
+HIGHLIGHT_END = "\ue001"
+_HIGHLIGHT_SPLIT = re.compile(f"([{HIGHLIGHT_START}{HIGHLIGHT_END}])")
+
+# PostgreSQL's English stop words (tsearch_data/english.stop).
+# fmt: off
+STOP_WORDS = frozenset({
+    "i", "me", "my", "myself", "we", "our", "ours", "ourselves", "you", "your", "yours",
+    "yourself", "yourselves", "he", "him", "his", "himself", "she", "her", "hers", "herself", "it",
+    "its", "itself", "they", "them", "their", "theirs", "themselves", "what", "which", "who",
+    "whom", "this", "that", "these", "those", "am", "is", "are", "was", "were", "be", "been",
+    "being", "have", "has", "had", "having", "do", "does", "did", "doing", "a", "an", "the", "and",
+    "but", "if", "or", "because", "as", "until", "while", "of", "at", "by", "for", "with", "about",
+    "against", "between", "into", "through", "during", "before", "after", "above", "below", "to",
+    "from", "up", "down", "in", "out", "on", "off", "over", "under", "again", "further", "then",
+    "once", "here", "there", "when", "where", "why", "how", "all", "any", "both", "each", "few",
+    "more", "most", "other", "some", "such", "no", "nor", "not", "only", "own", "same", "so",
+    "than", "too", "very", "s", "t", "can", "will", "just", "don", "should", "now"
+})
+# fmt: on
+
+# Letters and digits in any script; everything else (punctuation, symbols, "_") separates words,
+# as in FTS5's unicode61 tokenizer.
+_WORD = re.compile(r"[^\W_]+")
+_UNSAFE_CHARACTERS = re.compile(f"[\x00{HIGHLIGHT_START}{HIGHLIGHT_END}]")
+
+
+@dataclass(frozen=True)
+class Document:
+    """The text of one searchable object, as its app describes it."""
+
+    object_id: int
+    title: str
+    body: str = ""
+    keywords: str = ""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One result: the object, its title, and HTML with the matching words in <mark>."""
+
+    kind: str
+    object_id: int
+    title: str
+    title_html: SafeString
+    snippet_html: SafeString
+
+
+@dataclass(frozen=True)
+class Term:
+    """One word of a query, as typed (NFC); the engines fold case and accents themselves."""
+
+    text: str
+    is_prefix: bool
+
+
+@dataclass(frozen=True)
+class RebuildResult:
+    kind: str
+    indexed: int
+    removed: int
+
+
+DocumentSource = Callable[[], Iterable[Document]]
+Within = Iterable[int] | QuerySet[Any] | None
+
+_sources: dict[str, DocumentSource] = {}
+
+
+# --- Queries -------------------------------------------------------------------------------------
+
+
+def query_terms(query: str) -> list[Term]:
+    """The words of a user's query, ready for either engine; [] when nothing can be searched."""
+    text = unicodedata.normalize("NFC", query[:MAX_QUERY_LENGTH])
+    matches = list(_WORD.finditer(text))
+    if not matches:
+        return []
+    # A word is still being typed when nothing follows it; "nurs*" asks for a prefix too.
+    last_is_typed = text[matches[-1].end() :] in ("", "*")
+    words = [
+        (match.group(), index == len(matches) - 1 and last_is_typed)
+        for index, match in enumerate(matches)
+    ]
+    if any(word.lower() not in STOP_WORDS for word, _ in words):
+        # A word still being typed stays: "nurse the" may become "nurse therapy".
+        words = [
+            (word, is_prefix)
+            for word, is_prefix in words
+            if is_prefix or word.lower() not in STOP_WORDS
+        ]
+    terms: list[Term] = []
+    seen: set[tuple[str, bool]] = set()
+    for word, is_prefix in words:
+        term = (
+            Term(word[:MAX_WORD_LENGTH], True)
+            if len(word) > MAX_WORD_LENGTH
+            else Term(word, is_prefix)
+        )
+        key = (term.text.lower(), term.is_prefix)
+        if key not in seen:
+            seen.add(key)
+            terms.append(term)
+    return terms[:MAX_QUERY_WORDS]
+
+
+def search_ids(
+    kind: str | Sequence[str], query: str, *, limit: int = 500, within: Within = None
+) -> list[int]:
+    """Object ids of the documents that match ``query``, best match first."""
+    return [
+        row.object_id
+        for row in _ranked(_kinds(kind), query_terms(query), limit=limit, offset=0, within=within)
+    ]
+
+
+def search_hits(
+    kind: str | Sequence[str],
+    query: str,
+    *,
+    limit: int = 20,
+    offset: int = 0,
+    within: Within = None,
+) -> list[Hit]:
+    """One page of results with highlighted titles and snippets, best match first.
+
+    ``within`` restricts the results to these object ids: a list, or a queryset whose primary
+    keys are the object ids (e.g. the resources the viewer may see), which stays in the database.
+    """
+    terms = query_terms(query)
+    rows = _ranked(_kinds(kind), terms, limit=limit, offset=offset, within=within)
+    if not rows:
+        return []
+    highlights = _backend().highlights(terms, [row.document_id for row in rows])
+    hits = []
+    for row in rows:
+        title_marked, snippet_marked = highlights.get(row.document_id, (row.title, ""))
+        hits.append(
+            Hit(
+                kind=row.kind,
+                object_id=row.object_id,
+                title=row.title,
+                title_html=highlighted_html(title_marked),
+                snippet_html=highlighted_html(snippet_marked),
+            )
+        )
+    return hits
+
+
+def search_count(kind: str | Sequence[str], query: str, *, within: Within = None) -> int:
+    """How many documents match ``query`` (for pagination)."""
+    kinds, terms = _kinds(kind), query_terms(query)
+    restriction = _restriction(within, kinds)
+    if not terms or restriction is None:
+        return 0
+    return _backend().count(terms, kinds, restriction)
+
+
+def highlighted_html(marked: str) -> SafeString:
+    """Escape text from an engine's highlighter and turn its marks into balanced <mark> tags."""
+    parts: list[str] = []
+    is_open = False
+    for piece in _HIGHLIGHT_SPLIT.split(marked):
+        if piece == HIGHLIGHT_START:
+            if not is_open:
+                parts.append("<mark>")
+                is_open = True
+        elif piece == HIGHLIGHT_END:
+            if is_open:
+                parts.append("</mark>")
+                is_open = False
+        elif piece:
+            parts.append(escape(piece))
+    if is_open:
+        parts.append("</mark>")
+    html = "".join(parts).replace("<mark></mark>", "")
+    return mark_safe(html)  # noqa: S308 - every piece of text is escaped above
+
+
+@dataclass(frozen=True)
+class _Row:
+    document_id: int
+    kind: str
+    object_id: int
+    title: str
+
+
+def _ranked(
+    kinds: tuple[str, ...], terms: list[Term], *, limit: int, offset: int, within: Within
+) -> list[_Row]:
+    restriction = _restriction(within, kinds)
+    if not terms or restriction is None or limit <= 0:
+        return []
+    return _backend().ranked(terms, kinds, restriction, limit=limit, offset=max(offset, 0))
+
+
+def _kinds(kind: str | Sequence[str]) -> tuple[str, ...]:
+    kinds = (kind,) if isinstance(kind, str) else tuple(kind)
+    for name in kinds:
+        _check_kind(name)
+    if not kinds:
+        raise ValueError("Name at least one kind of document to search.")
+    return kinds
+
+
+def _check_kind(kind: str) -> None:
+    if not KIND_PATTERN.match(kind):
+        raise ValueError(
+            f"{kind!r} is not a document kind: use lower-case letters, digits and _.- (at most 40)."
+        )
+
+
+@dataclass(frozen=True)
+class _Restriction:
+    """An SQL condition on ``object_id`` (empty: none) and its parameters."""
+
+    sql: str = ""
+    params: tuple[Any, ...] = ()
+
+
+def _restriction(within: Within, kinds: tuple[str, ...]) -> _Restriction | None:
+    """The ``within`` filter as SQL, or None when it allows nothing."""
+    if within is None:
+        return _Restriction()
+    if len(kinds) != 1:
+        raise ValueError("`within` names object ids of one kind; search one kind with it.")
+    if isinstance(within, QuerySet):
+        try:
+            sql, params = within.values("pk").query.sql_with_params()
+        except EmptyResultSet:
+            return None
+        return _Restriction(f"d.object_id IN ({sql})", tuple(params))
+    ids = sorted({int(object_id) for object_id in within})
+    if not ids:
+        return None
+    return _backend().ids_restriction(ids)
+
+
+# --- Writes --------------------------------------------------------------------------------------
+
+
+def search_index(
+    kind: str, object_id: int, *, title: str, body: str = "", keywords: str = ""
+) -> None:
+    """Add or replace the document of one object."""
+    search_index_many(
+        kind, [Document(object_id=object_id, title=title, body=body, keywords=keywords)]
+    )
+
+
+def search_index_many(kind: str, documents: Iterable[Document]) -> int:
+    """Add or replace many documents of one kind in a few statements; returns how many."""
+    _check_kind(kind)
+    backend = _backend()
+    count = 0
+    for batch in _batched(documents, WRITE_BATCH_SIZE):
+        # One statement may not write a row twice (PostgreSQL refuses); the last version wins.
+        rows = list({row.object_id: row for row in map(_clean_document, batch)}.values())
+        with transaction.atomic():
+            backend.upsert(kind, rows)
+        count += len(rows)
+    return count
+
+
+def search_remove(kind: str, object_id: int) -> None:
+    """Take an object out of the index (nothing happens if it is not there)."""
+    search_remove_many(kind, [object_id])
+
+
+def search_remove_many(kind: str, object_ids: Iterable[int]) -> int:
+    _check_kind(kind)
+    removed = 0
+    for batch in _batched(sorted(set(object_ids)), DELETE_BATCH_SIZE):
+        removed += SearchDocument.objects.filter(kind=kind, object_id__in=batch).delete()[0]
+    return removed
+
+
+def search_source(kind: str) -> Callable[[DocumentSource], DocumentSource]:
+    """Register the function that yields every document of ``kind``, for ``search_rebuild``."""
+    _check_kind(kind)
+
+    def register(source: DocumentSource) -> DocumentSource:
+        _sources[kind] = source
+        return source
+
+    return register
+
+
+def search_kinds() -> list[str]:
+    """Kinds with a registered source, after importing every app's ``search`` module."""
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("search")
+    return sorted(_sources)
+
+
+def search_rebuild(kind: str, *, batch_size: int = 1000) -> RebuildResult:
+    """Re-index every document of ``kind`` from its source and drop the ones it no longer has.
+
+    Each batch commits on its own, so search keeps working (and writers are not held up) while a
+    large kind is rebuilt.
+    """
+    if kind not in search_kinds():
+        raise ValueError(f"No search source is registered for {kind!r}.")
+    source = _sources[kind]
+    seen: set[int] = set()
+    for batch in _batched(source(), batch_size):
+        search_index_many(kind, batch)
+        seen.update(document.object_id for document in batch)
+    indexed = set(SearchDocument.objects.filter(kind=kind).values_list("object_id", flat=True))
+    removed = search_remove_many(kind, indexed - seen)
+    return RebuildResult(kind=kind, indexed=len(seen), removed=removed)
+
+
+_markdown = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable(
+    ["table", "strikethrough"]
+)
+
+
+def markdown_text(source: str) -> str:
+    """The words of a Markdown text without its markup, for indexing and snippets."""
+    blocks: list[str] = []
+    for token in _markdown.parse(source or ""):
+        if token.type == "inline" and token.children:
+            blocks.append(
+                "".join(
+                    " " if child.type in ("softbreak", "hardbreak") else child.content
+                    for child in token.children
+                    if child.type in ("text", "code_inline", "softbreak", "hardbreak")
+                )
+            )
+        elif token.type in ("code_block", "fence"):
+            blocks.append(token.content.strip())
+    return "\n".join(block for block in blocks if block)
+
+
+def _clean_document(document: Document) -> Document:
+    return Document(
+        object_id=int(document.object_id),
+        title=_clean_text(document.title)[:MAX_TITLE_LENGTH],
+        body=_clean_text(document.body)[:MAX_TEXT_LENGTH],
+        keywords=_clean_text(document.keywords)[:MAX_TEXT_LENGTH],
+    )
+
+
+def _clean_text(text: str) -> str:
+    # Lone surrogates cannot be stored as UTF-8; NUL cannot be stored by PostgreSQL.
+    text = (text or "").encode("utf-8", "replace").decode("utf-8")
+    return _UNSAFE_CHARACTERS.sub(" ", text)
+
+
+def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+# --- Engines -------------------------------------------------------------------------------------
+# The SQL below is put together from constants and placeholders only; every value is a parameter.
+
+
+class _Backend(Protocol):
+    def upsert(self, kind: str, documents: list[Document]) -> None: ...
+
+    def ranked(
+        self,
+        terms: list[Term],
+        kinds: tuple[str, ...],
+        restriction: _Restriction,
+        *,
+        limit: int,
+        offset: int,
+    ) -> list[_Row]: ...
+
+    def count(
+        self, terms: list[Term], kinds: tuple[str, ...], restriction: _Restriction
+    ) -> int: ...
+
+    def highlights(
+        self, terms: list[Term], document_ids: list[int]
+    ) -> dict[int, tuple[str, str]]: ...
+
+    def ids_restriction(self, ids: list[int]) -> _Restriction: ...
+
+
+def _kinds_sql(kinds: tuple[str, ...]) -> str:
+    return "d.kind IN (" + ", ".join(["%s"] * len(kinds)) + ")"
+
+
+_UPSERT_CONFLICT = (
+    " ON CONFLICT (kind, object_id) DO UPDATE SET title = excluded.title, "
+    "keywords = excluded.keywords, body = excluded.body, indexed_at = excluded.indexed_at"
+)
+
+
+def _indexed_at() -> Any:
+    return connection.ops.adapt_datetimefield_value(timezone.now())
+
+
+class _SQLite:
+    """An FTS5 table with external content (migration 0003); triggers keep it in step."""
+
+    # Column weights for bm25 in the FTS table's order: title, keywords, body.
+    RANK = f"bm25({FTS_TABLE}, 5.0, 2.0, 1.0)"
+
+    def match(self, terms: list[Term]) -> str:
+        return " AND ".join(
+            '"' + term.text.replace('"', '""') + '"' + ("*" if term.is_prefix else "")
+            for term in terms
+        )
+
+    def upsert(self, kind: str, documents: list[Document]) -> None:
+        indexed_at = _indexed_at()
+        values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(documents))
+        params: list[Any] = []
+        for document in documents:
+            params += [
+                kind,
+                document.object_id,
+                document.title,
+                document.keywords,
+                document.body,
+                indexed_at,
+            ]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO core_searchdocument (kind, object_id, title, keywords, body, "  # noqa: S608
+                f"indexed_at) VALUES {values}{_UPSERT_CONFLICT}",
+                params,
+            )
+
+    def _where(
+        self, terms: list[Term], kinds: tuple[str, ...], restriction: _Restriction
+    ) -> tuple[str, list[Any]]:
+        # CROSS JOIN makes SQLite run the full-text match once and look documents up by id;
+        # with a plain JOIN it may scan documents by kind and run the match for every one.
+        sql = (
+            f"FROM {FTS_TABLE} CROSS JOIN core_searchdocument d ON d.id = {FTS_TABLE}.rowid "
+            f"WHERE {FTS_TABLE} MATCH %s AND {_kinds_sql(kinds)}"
+        )
+        params: list[Any] = [self.match(terms), *kinds]
+        if restriction.sql:
+            sql += f" AND {restriction.sql}"
+            params += restriction.params
+        return sql, params
+
+    def ranked(
+        self,
+        terms: list[Term],
+        kinds: tuple[str, ...],
+        restriction: _Restriction,
+        *,
+        limit: int,
+        offset: int,
+    ) -> list[_Row]:
+        where, params = self._where(terms, kinds, restriction)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT d.id, d.kind, d.object_id, d.title {where} "
+                f"ORDER BY {self.RANK}, d.kind, d.object_id LIMIT %s OFFSET %s",
+                [*params, limit, offset],
+            )
+            return [_Row(*row) for row in cursor.fetchall()]
+
+    def count(self, terms: list[Term], kinds: tuple[str, ...], restriction: _Restriction) -> int:
+        where, params = self._where(terms, kinds, restriction)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) {where}", params)
+            return int(cursor.fetchone()[0])
+
+    def highlights(self, terms: list[Term], document_ids: list[int]) -> dict[int, tuple[str, str]]:
+        # Highlighting is a second, small query so that it runs for this page only.
+        placeholders = ", ".join(["%s"] * len(document_ids))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid, highlight({FTS_TABLE}, 0, %s, %s), "  # noqa: S608
+                f"snippet({FTS_TABLE}, 2, %s, %s, %s, %s) FROM {FTS_TABLE} "
+                f"WHERE {FTS_TABLE} MATCH %s AND rowid IN ({placeholders})",
+                [
+                    HIGHLIGHT_START,
+                    HIGHLIGHT_END,
+                    HIGHLIGHT_START,
+                    HIGHLIGHT_END,
+                    "…",
+                    SNIPPET_WORDS,
+                    self.match(terms),
+                    *document_ids,
+                ],
+            )
+            return {row[0]: (row[1] or "", row[2] or "") for row in cursor.fetchall()}
+
+    def ids_restriction(self, ids: list[int]) -> _Restriction:
+        # One JSON parameter instead of one per id: SQLite limits the number of parameters.
+        return _Restriction("d.object_id IN (SELECT value FROM json_each(%s))", (json.dumps(ids),))
+
+
+def words_for_postgres(text: str) -> list[str]:
+    """Lower-case, accent-free words, split as FTS5's unicode61 tokenizer splits them."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    without_marks = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _WORD.findall(unicodedata.normalize("NFC", without_marks).lower())
+
+
+class _PostgreSQL:
+    """A ``search_vector`` tsvector column with a GIN index (migration 0003), written here."""
+
+    VECTOR = (
+        f"setweight(to_tsvector('{POSTGRES_CONFIGURATION}', %s), 'A') || "
+        f"setweight(to_tsvector('{POSTGRES_CONFIGURATION}', %s), 'B') || "
+        f"setweight(to_tsvector('{POSTGRES_CONFIGURATION}', %s), 'C')"
+    )
+    QUERY = f"to_tsquery('{POSTGRES_CONFIGURATION}', %s)"
+    # Normalization 1 divides by the log of the document's length, as bm25 favours short ones.
+    RANK = "ts_rank(d.search_vector, q.query, 1)"
+    HEADLINE = (
+        f'StartSel="{HIGHLIGHT_START}", StopSel="{HIGHLIGHT_END}", '
+        f"MaxWords={SNIPPET_WORDS}, MinWords={SNIPPET_WORDS // 2}, MaxFragments=2, "
+        'FragmentDelimiter=" … "'
+    )
+    TITLE_HEADLINE = f'StartSel="{HIGHLIGHT_START}", StopSel="{HIGHLIGHT_END}", HighlightAll=true'
+
+    def match(self, terms: list[Term]) -> str:
+        # Words are letters and digits only, so quoting them cannot break the tsquery syntax.
+        parts = []
+        for term in terms:
+            words = words_for_postgres(term.text) or [term.text.lower()]
+            lexemes = [f"'{word}'" for word in words]
+            if term.is_prefix:
+                lexemes[-1] += ":*"
+            parts.append("(" + " <-> ".join(lexemes) + ")")
+        return " & ".join(parts)
+
+    def upsert(self, kind: str, documents: list[Document]) -> None:
+        indexed_at = _indexed_at()
+        values = ", ".join([f"(%s, %s, %s, %s, %s, %s, {self.VECTOR})"] * len(documents))
+        params: list[Any] = []
+        for document in documents:
+            params += [
+                kind,
+                document.object_id,
+                document.title,
+                document.keywords,
+                document.body,
+                indexed_at,
+                *(
+                    " ".join(words_for_postgres(text))
+                    for text in (document.title, document.keywords, document.body)
+                ),
+            ]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO core_searchdocument (kind, object_id, title, keywords, body, "  # noqa: S608
+                f"indexed_at, search_vector) VALUES {values}{_UPSERT_CONFLICT}, "
+                "search_vector = excluded.search_vector",
+                params,
+            )
+
+    def _where(
+        self, terms: list[Term], kinds: tuple[str, ...], restriction: _Restriction
+    ) -> tuple[str, list[Any]]:
+        sql = (
+            f"FROM core_searchdocument d CROSS JOIN (SELECT {self.QUERY} AS query) q "
+            f"WHERE d.search_vector @@ q.query AND {_kinds_sql(kinds)}"
+        )
+        params: list[Any] = [self.match(terms), *kinds]
+        if restriction.sql:
+            sql += f" AND {restriction.sql}"
+            params += restriction.params
+        return sql, params
+
+    def ranked(
+        self,
+        terms: list[Term],
+        kinds: tuple[str, ...],
+        restriction: _Restriction,
+        *,
+        limit: int,
+        offset: int,
+    ) -> list[_Row]:
+        where, params = self._where(terms, kinds, restriction)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT d.id, d.kind, d.object_id, d.title {where} "
+                f"ORDER BY {self.RANK} DESC, d.kind, d.object_id LIMIT %s OFFSET %s",
+                [*params, limit, offset],
+            )
+            return [_Row(*row) for row in cursor.fetchall()]
+
+    def count(self, terms: list[Term], kinds: tuple[str, ...], restriction: _Restriction) -> int:
+        where, params = self._where(terms, kinds, restriction)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) {where}", params)
+            return int(cursor.fetchone()[0])
+
+    def highlights(self, terms: list[Term], document_ids: list[int]) -> dict[int, tuple[str, str]]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT d.id, ts_headline('{POSTGRES_CONFIGURATION}', d.title, q.query, %s), "  # noqa: S608
+                f"ts_headline('{POSTGRES_CONFIGURATION}', d.body, q.query, %s) "
+                f"FROM core_searchdocument d CROSS JOIN (SELECT {self.QUERY} AS query) q "
+                "WHERE d.id = ANY(%s::bigint[])",
+                [self.TITLE_HEADLINE, self.HEADLINE, self.match(terms), document_ids],
+            )
+            return {row[0]: (row[1] or "", row[2] or "") for row in cursor.fetchall()}
+
+    def ids_restriction(self, ids: list[int]) -> _Restriction:
+        return _Restriction("d.object_id = ANY(%s::bigint[])", (ids,))
+
+
+_BACKENDS: dict[str, _Backend] = {"sqlite": _SQLite(), "postgresql": _PostgreSQL()}
+
+
+def _backend() -> _Backend:
+    backend = _BACKENDS.get(connection.vendor)
+    if backend is None:
+        raise ImproperlyConfigured(
+            f"Search supports SQLite and PostgreSQL, not {connection.vendor}."
+        )
+    return backend
