@@ -25,10 +25,13 @@ def _up(argv: list[str]) -> None:
     os.environ.setdefault("DEBUG", "true")
     from pathlib import Path
 
-    Path("var").mkdir(exist_ok=True)
-    _django(["migrate", "--no-input", "-v", "0"])
-    _django(["createcachetable"])
-    _django(["demo", "--scale", "small"])
+    # The development server's autoreloader runs this command again in a child process
+    # (RUN_MAIN=true); the set-up has already been done by then.
+    if os.environ.get("RUN_MAIN") != "true":
+        Path("var").mkdir(exist_ok=True)
+        _django(["migrate", "--no-input", "-v", "0"])
+        _django(["createcachetable"])
+        _django(["demo", "--scale", "small"])
     address = argv[0] if argv else "127.0.0.1:8000"
     _django(["runserver", address])
 
