@@ -156,8 +156,12 @@ def load_small() -> bool:
     organizations: dict[str, Organization] = {}
     for data in ORGANIZATIONS:
         organization = services.organization_create(
-            actor=staff, name=data["name"], kind=data["kind"], country=data["country"],
-            website=data["website"], email_domain=data["email_domain"],
+            actor=staff,
+            name=data["name"],
+            kind=data["kind"],
+            country=data["country"],
+            website=data["website"],
+            email_domain=data["email_domain"],
             description=data["description"],
         )
         organizations[organization.name] = organization

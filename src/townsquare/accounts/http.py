@@ -1,4 +1,4 @@
-"""Request types for code that only runs for a signed-in person (django-stubs' recommended pattern)."""
+"""The request type for views that only run for a signed-in person (django-stubs pattern)."""
 
 from django.http import HttpRequest
 

@@ -4,7 +4,6 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django_countries.fields import CountryField
 
 from townsquare.core.models import TimeStampedModel
@@ -101,12 +100,24 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.display_name
 
-    @cached_property
+    @property
     def role_set(self) -> frozenset[str]:
-        """The person's platform roles, read once per request (see permissions.py)."""
+        """The person's platform roles, read once per request (see permissions.py).
+
+        Cached under a private key: allauth serializes a user's public attributes into the
+        session when a sign-in pauses (e.g. for two-factor), and a frozenset would not survive.
+        """
         if self.pk is None:
             return frozenset()
-        return frozenset(self.roles.values_list("role", flat=True))
+        cached = self.__dict__.get("_role_set")
+        if cached is None:
+            cached = self.__dict__["_role_set"] = frozenset(
+                self.roles.values_list("role", flat=True)
+            )
+        return cached
+
+    def forget_roles(self) -> None:
+        self.__dict__.pop("_role_set", None)
 
 
 class UserRole(models.Model):

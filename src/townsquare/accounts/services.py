@@ -164,7 +164,7 @@ def role_grant(*, actor: User, person: User, role: str, request: HttpRequest | N
         user=person, role=role, defaults={"granted_by": actor}
     )
     if created:
-        person.__dict__.pop("role_set", None)
+        person.forget_roles()
         audit_record(
             action="role.granted", actor=actor, target=person, request=request, data={"role": role}
         )
@@ -178,7 +178,7 @@ def role_revoke(
     _require(permissions.can_manage_roles(actor), "Only center staff manage roles.")
     deleted, _ = UserRole.objects.filter(user=person, role=role).delete()
     if deleted:
-        person.__dict__.pop("role_set", None)
+        person.forget_roles()
         audit_record(
             action="role.revoked", actor=actor, target=person, request=request, data={"role": role}
         )
@@ -511,7 +511,7 @@ def _affiliate(
         user.save(update_fields=["primary_organization"])
     UserRole.objects.get_or_create(user=user, role=Role.MEMBER)
     UserRole.objects.filter(user=user, role=Role.PATIENT).delete()
-    user.__dict__.pop("role_set", None)
+    user.forget_roles()
     if created:
         audit_record(
             action="membership.affiliated",
@@ -564,16 +564,13 @@ def affiliation_from_verified_email(
 def affiliation_from_single_sign_on(
     *, user: User, sociallogin: Any, request: HttpRequest | None = None
 ) -> Organization | None:
-    from allauth.socialaccount.models import SocialApp
-
-    provider_id = sociallogin.account.provider
+    # The app the sign-in actually came through, never a lookup by provider name: several
+    # organizations may each have an OIDC or SAML app.
+    app = getattr(getattr(sociallogin, "provider", None), "app", None)
     organization = (
-        Organization.objects.filter(
-            sso_app__in=SocialApp.objects.filter(provider_id=provider_id)
-        ).first()
-        or Organization.objects.filter(
-            sso_app__in=SocialApp.objects.filter(provider=provider_id)
-        ).first()
+        Organization.objects.filter(sso_app_id=app.pk).first()
+        if app is not None and app.pk is not None
+        else None
     )
     if organization is not None:
         _affiliate(user=user, organization=organization, how="single-sign-on", request=request)

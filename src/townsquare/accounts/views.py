@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from allauth.mfa.models import Authenticator
-
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -21,7 +20,6 @@ from townsquare.core.models import AuditRecord
 from townsquare.core.uploads import attachment_response
 
 from . import permissions, selectors, services
-from .http import AuthenticatedHttpRequest
 from .forms import (
     AccountDeleteForm,
     ApiTokenForm,
@@ -32,6 +30,7 @@ from .forms import (
     OrganizationForm,
     ProfileForm,
 )
+from .http import AuthenticatedHttpRequest
 
 PAGE_SIZE = 24
 

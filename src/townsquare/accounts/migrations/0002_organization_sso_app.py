@@ -5,16 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('socialaccount', '0006_alter_socialaccount_extra_data'),
+        ("accounts", "0001_initial"),
+        ("socialaccount", "0006_alter_socialaccount_extra_data"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organization',
-            name='sso_app',
-            field=models.OneToOneField(blank=True, help_text='OIDC or SAML identity provider for single sign-on.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='organization', to='socialaccount.socialapp'),
+            model_name="organization",
+            name="sso_app",
+            field=models.OneToOneField(
+                blank=True,
+                help_text="OIDC or SAML identity provider for single sign-on.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="organization",
+                to="socialaccount.socialapp",
+            ),
         ),
     ]

@@ -15,8 +15,14 @@ from townsquare.core.tests.test_uploads import png_bytes
 
 pytestmark = pytest.mark.django_db
 
-PROFILE = {"display_name": "Nora Nurse", "title": "Charge nurse", "profession": "nurse",
-           "credentials": "RN", "bio": "I teach **safe** posting.", "primary_organization": ""}
+PROFILE = {
+    "display_name": "Nora Nurse",
+    "title": "Charge nurse",
+    "profession": "nurse",
+    "credentials": "RN",
+    "bio": "I teach **safe** posting.",
+    "primary_organization": "",
+}
 
 
 def test_profile_is_saved_and_rendered(member, client_for):
@@ -41,7 +47,7 @@ def test_disguised_avatar_shows_the_error_and_saves_nothing(member, client_for):
     upload = SimpleUploadedFile("photo.png", b"<html><script>alert(1)</script></html>")
     response = client_for(member).post("/settings/", {**PROFILE, "avatar_upload": upload})
     assert response.status_code == 200
-    assert "is not a .png file".encode() in response.content
+    assert b"is not a .png file" in response.content
     member.refresh_from_db()
     assert not member.avatar
     assert member.title == ""  # nothing half-written
@@ -95,8 +101,9 @@ def test_account_deletion_needs_confirmation_and_password(member):
     assert b"That is not your password." in response.content
     assert User.objects.get(pk=member.pk).is_active
 
-    response = client.post("/settings/privacy/delete/",
-                           {"confirm": "DELETE", "password": PASSWORD}, follow=True)
+    response = client.post(
+        "/settings/privacy/delete/", {"confirm": "DELETE", "password": PASSWORD}, follow=True
+    )
     assert b"Your account and personal data are deleted." in response.content
     assert not User.objects.get(pk=member.pk).is_active
     assert client.get("/dashboard/").status_code == 302
@@ -124,22 +131,33 @@ def test_last_leader_sees_why_they_cannot_step_down(organization, leader, client
     membership = organization.memberships.get(user=leader)
     response = client_for(leader).post(
         f"/organizations/{organization.slug}/members/{membership.pk}/",
-        {"action": "role", "role": "member"}, follow=True)
+        {"action": "role", "role": "member"},
+        follow=True,
+    )
     assert b"needs at least one leader" in response.content
     membership.refresh_from_db()
     assert membership.role == "leader"
 
 
 def test_staff_create_an_organization_on_the_page(staff, client_for):
-    response = client_for(staff).post("/organizations/new/", {
-        "name": "Harbor Clinic", "kind": "clinic", "country": "NZ",
-        "website": "harbor.example", "description": "", "email_domain": "harbor.example"},
-        follow=True)
+    response = client_for(staff).post(
+        "/organizations/new/",
+        {
+            "name": "Harbor Clinic",
+            "kind": "clinic",
+            "country": "NZ",
+            "website": "harbor.example",
+            "description": "",
+            "email_domain": "harbor.example",
+        },
+        follow=True,
+    )
     assert b"Harbor Clinic is created." in response.content
     organization = Organization.objects.get(name="Harbor Clinic")
     assert organization.website == "https://harbor.example"
-    bad = client_for(staff).post("/organizations/new/", {"name": "", "kind": "castle",
-                                                         "country": "ZZ"})
+    bad = client_for(staff).post(
+        "/organizations/new/", {"name": "", "kind": "castle", "country": "ZZ"}
+    )
     assert bad.status_code == 200
     assert Organization.objects.count() == 1
 
@@ -151,8 +169,9 @@ def test_unknown_organization_is_a_404_page(client_for, member):
 
 
 @pytest.mark.parametrize("size", [5, 50])
-def test_organization_list_page_query_count_is_fixed(member, client_for, size,
-                                                     django_assert_max_num_queries):
+def test_organization_list_page_query_count_is_fixed(
+    member, client_for, size, django_assert_max_num_queries
+):
     from townsquare.accounts.tests.factories import OrganizationFactory
 
     OrganizationFactory.create_batch(size)

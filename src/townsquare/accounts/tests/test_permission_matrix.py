@@ -166,6 +166,7 @@ PAGES = [
         {"anonymous": REDIRECT_LOGIN, **ALL_SIGNED_IN},
     ),
     ("health", "get", "/healthz", {"anonymous": OK, **ALL_SIGNED_IN}),
+    ("sso:start", "get", "/accounts/sso/", {"anonymous": OK, **ALL_SIGNED_IN}),
     (
         "admin:index",
         "get",
