@@ -25,9 +25,10 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import connection, transaction
@@ -422,30 +423,6 @@ def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 # The SQL below is put together from constants and placeholders only; every value is a parameter.
 
 
-class _Backend(Protocol):
-    def upsert(self, kind: str, documents: list[Document]) -> None: ...
-
-    def ranked(
-        self,
-        terms: list[Term],
-        kinds: tuple[str, ...],
-        restriction: _Restriction,
-        *,
-        limit: int,
-        offset: int,
-    ) -> list[_Row]: ...
-
-    def count(
-        self, terms: list[Term], kinds: tuple[str, ...], restriction: _Restriction
-    ) -> int: ...
-
-    def highlights(
-        self, terms: list[Term], document_ids: list[int]
-    ) -> dict[int, tuple[str, str]]: ...
-
-    def ids_restriction(self, ids: list[int]) -> _Restriction: ...
-
-
 def _kinds_sql(kinds: tuple[str, ...]) -> str:
     return "d.kind IN (" + ", ".join(["%s"] * len(kinds)) + ")"
 
@@ -460,11 +437,73 @@ def _indexed_at() -> Any:
     return connection.ops.adapt_datetimefield_value(timezone.now())
 
 
-class _SQLite:
+class _Engine(ABC):
+    """What both engines share: the match restricted by kind and ``within``, ranked or counted.
+
+    A subclass says how to match (``match``, ``source``) and in which order (``ORDER``).
+    """
+
+    ORDER: str
+
+    @abstractmethod
+    def match(self, terms: list[Term]) -> str:
+        """The engine's query for these terms, passed as one parameter."""
+
+    @abstractmethod
+    def source(self, kinds: tuple[str, ...]) -> str:
+        """FROM and WHERE: documents of these kinds that match the query parameter."""
+
+    @abstractmethod
+    def upsert(self, kind: str, documents: list[Document]) -> None: ...
+
+    @abstractmethod
+    def highlights(self, terms: list[Term], document_ids: list[int]) -> dict[int, tuple[str, str]]:
+        """Highlighted title and snippet HTML by document id."""
+
+    @abstractmethod
+    def ids_restriction(self, ids: list[int]) -> _Restriction: ...
+
+    def _where(
+        self, terms: list[Term], kinds: tuple[str, ...], restriction: _Restriction
+    ) -> tuple[str, list[Any]]:
+        sql = self.source(kinds)
+        params: list[Any] = [self.match(terms), *kinds]
+        if restriction.sql:
+            sql += f" AND {restriction.sql}"
+            params += restriction.params
+        return sql, params
+
+    def ranked(
+        self,
+        terms: list[Term],
+        kinds: tuple[str, ...],
+        restriction: _Restriction,
+        *,
+        limit: int,
+        offset: int,
+    ) -> list[_Row]:
+        where, params = self._where(terms, kinds, restriction)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT d.id, d.kind, d.object_id, d.title {where} "
+                f"ORDER BY {self.ORDER}, d.kind, d.object_id LIMIT %s OFFSET %s",
+                [*params, limit, offset],
+            )
+            return [_Row(*row) for row in cursor.fetchall()]
+
+    def count(self, terms: list[Term], kinds: tuple[str, ...], restriction: _Restriction) -> int:
+        where, params = self._where(terms, kinds, restriction)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) {where}", params)
+            return int(cursor.fetchone()[0])
+
+
+class _SQLite(_Engine):
     """An FTS5 table with external content (migration 0003); triggers keep it in step."""
 
     # Column weights for bm25 in the FTS table's order: title, keywords, body.
     RANK = f"bm25({FTS_TABLE}, 5.0, 2.0, 1.0)"
+    ORDER = RANK  # bm25 is smaller for better matches
 
     def match(self, terms: list[Term]) -> str:
         return " AND ".join(
@@ -492,44 +531,13 @@ class _SQLite:
                 params,
             )
 
-    def _where(
-        self, terms: list[Term], kinds: tuple[str, ...], restriction: _Restriction
-    ) -> tuple[str, list[Any]]:
+    def source(self, kinds: tuple[str, ...]) -> str:
         # CROSS JOIN makes SQLite run the full-text match once and look documents up by id;
         # with a plain JOIN it may scan documents by kind and run the match for every one.
-        sql = (
+        return (
             f"FROM {FTS_TABLE} CROSS JOIN core_searchdocument d ON d.id = {FTS_TABLE}.rowid "
             f"WHERE {FTS_TABLE} MATCH %s AND {_kinds_sql(kinds)}"
         )
-        params: list[Any] = [self.match(terms), *kinds]
-        if restriction.sql:
-            sql += f" AND {restriction.sql}"
-            params += restriction.params
-        return sql, params
-
-    def ranked(
-        self,
-        terms: list[Term],
-        kinds: tuple[str, ...],
-        restriction: _Restriction,
-        *,
-        limit: int,
-        offset: int,
-    ) -> list[_Row]:
-        where, params = self._where(terms, kinds, restriction)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT d.id, d.kind, d.object_id, d.title {where} "
-                f"ORDER BY {self.RANK}, d.kind, d.object_id LIMIT %s OFFSET %s",
-                [*params, limit, offset],
-            )
-            return [_Row(*row) for row in cursor.fetchall()]
-
-    def count(self, terms: list[Term], kinds: tuple[str, ...], restriction: _Restriction) -> int:
-        where, params = self._where(terms, kinds, restriction)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) {where}", params)
-            return int(cursor.fetchone()[0])
 
     def highlights(self, terms: list[Term], document_ids: list[int]) -> dict[int, tuple[str, str]]:
         # Highlighting is a second, small query so that it runs for this page only.
@@ -564,7 +572,7 @@ def words_for_postgres(text: str) -> list[str]:
     return _WORD.findall(unicodedata.normalize("NFC", without_marks).lower())
 
 
-class _PostgreSQL:
+class _PostgreSQL(_Engine):
     """A ``search_vector`` tsvector column with a GIN index (migration 0003), written here."""
 
     VECTOR = (
@@ -575,6 +583,7 @@ class _PostgreSQL:
     QUERY = f"to_tsquery('{POSTGRES_CONFIGURATION}', %s)"
     # Normalization 1 divides by the log of the document's length, as bm25 favours short ones.
     RANK = "ts_rank(d.search_vector, q.query, 1)"
+    ORDER = f"{RANK} DESC"
     HEADLINE = (
         f'StartSel="{HIGHLIGHT_START}", StopSel="{HIGHLIGHT_END}", '
         f"MaxWords={SNIPPET_WORDS}, MinWords={SNIPPET_WORDS // 2}, MaxFragments=2, "
@@ -618,42 +627,11 @@ class _PostgreSQL:
                 params,
             )
 
-    def _where(
-        self, terms: list[Term], kinds: tuple[str, ...], restriction: _Restriction
-    ) -> tuple[str, list[Any]]:
-        sql = (
+    def source(self, kinds: tuple[str, ...]) -> str:
+        return (
             f"FROM core_searchdocument d CROSS JOIN (SELECT {self.QUERY} AS query) q "
             f"WHERE d.search_vector @@ q.query AND {_kinds_sql(kinds)}"
         )
-        params: list[Any] = [self.match(terms), *kinds]
-        if restriction.sql:
-            sql += f" AND {restriction.sql}"
-            params += restriction.params
-        return sql, params
-
-    def ranked(
-        self,
-        terms: list[Term],
-        kinds: tuple[str, ...],
-        restriction: _Restriction,
-        *,
-        limit: int,
-        offset: int,
-    ) -> list[_Row]:
-        where, params = self._where(terms, kinds, restriction)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT d.id, d.kind, d.object_id, d.title {where} "
-                f"ORDER BY {self.RANK} DESC, d.kind, d.object_id LIMIT %s OFFSET %s",
-                [*params, limit, offset],
-            )
-            return [_Row(*row) for row in cursor.fetchall()]
-
-    def count(self, terms: list[Term], kinds: tuple[str, ...], restriction: _Restriction) -> int:
-        where, params = self._where(terms, kinds, restriction)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) {where}", params)
-            return int(cursor.fetchone()[0])
 
     def highlights(self, terms: list[Term], document_ids: list[int]) -> dict[int, tuple[str, str]]:
         with connection.cursor() as cursor:
@@ -670,10 +648,10 @@ class _PostgreSQL:
         return _Restriction("d.object_id = ANY(%s::bigint[])", (ids,))
 
 
-_BACKENDS: dict[str, _Backend] = {"sqlite": _SQLite(), "postgresql": _PostgreSQL()}
+_BACKENDS: dict[str, _Engine] = {"sqlite": _SQLite(), "postgresql": _PostgreSQL()}
 
 
-def _backend() -> _Backend:
+def _backend() -> _Engine:
     backend = _BACKENDS.get(connection.vendor)
     if backend is None:
         raise ImproperlyConfigured(
