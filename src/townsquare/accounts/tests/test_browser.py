@@ -160,7 +160,10 @@ def test_sign_up_verify_sign_in_edit_profile_and_sign_out(page, live_server, tmp
     assert page.evaluate("() => window.bioScriptRan") is None
     avatar = page.locator("img.avatar")
     expect(avatar).to_be_visible()
-    assert avatar.evaluate("image => image.complete && image.naturalWidth") == 64
+    # The avatar is a separate request: wait until it has loaded, then check it decoded.
+    avatar_loaded = "image => image.complete && image.naturalWidth > 0"
+    page.wait_for_function(f"() => ({avatar_loaded})(document.querySelector('img.avatar'))")
+    assert avatar.evaluate("image => image.naturalWidth") == 64
     expect(page.locator(".meta")).to_contain_text("Clinical nurse educator")
     check_page(page, "09-profile")
 
