@@ -28,7 +28,7 @@ def sign_up(client: Client, email: str, **extra: str):
 
 
 def verification_link() -> str:
-    body = mail.outbox[-1].body
+    body = str(mail.outbox[-1].body)
     match = re.search(r"https?://[^\s]+/accounts/confirm-email/[^\s]+/", body)
     assert match is not None, body
     return match.group(0)

@@ -1,0 +1,525 @@
+"""`make bench`: load-test Townsquare at a fixed arrival rate against the large demo.
+
+    python bench/run.py [--database-url URL|postgres|sqlite] [--rate 200] [--duration 20] [--quick]
+
+Steps: pick a database (PostgreSQL `townsquare_bench` on 127.0.0.1 when it answers, else SQLite
+under var/bench/), migrate, load the large demo once, start gunicorn on a free loopback port with
+production settings, then drive each target at the same fixed rate, baseline first:
+
+    healthz    GET /healthz                the cheapest JSON view: the stack's own cost
+    api_me     GET /api/v1/accounts/me     with a personal API token (Authorization: Bearer)
+    dashboard  GET /dashboard/             signed in with a session cookie
+
+and print achieved requests/s, p50/p95/p99 latency, errors and each figure as a ratio to the
+baseline of the same run; the full results go to bench/results/<timestamp>-<engine>.json.
+See docs/benchmarks.md for how to read them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from cpu import CpuMeter
+from loadgen import LOOPBACK_HOSTS, OpenLoop, Target
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_VAR = ROOT / "var" / "bench"
+RESULTS = ROOT / "bench" / "results"
+POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/townsquare_bench"
+SQLITE_URL = f"sqlite:///{BENCH_VAR / 'townsquare.sqlite3'}"
+BENCH_USER = "staff@townsquare.example"
+STEP_TIMEOUT = 1800  # seconds for any one setup command (the large demo is the slow one)
+
+
+def log(message: str) -> None:
+    print(f"[bench] {message}", flush=True)
+
+
+# --- Database -------------------------------------------------------------------------------------
+
+
+def _require_loopback(url: str) -> None:
+    host = urlsplit(url).hostname
+    if host and host not in LOOPBACK_HOSTS and not host.startswith("127."):
+        raise SystemExit(f"Refusing database host {host}: benchmarks stay on this machine.")
+
+
+def _postgres_ensure(url: str) -> bool:
+    """Create the database if needed; False when PostgreSQL does not answer."""
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    server = urlunsplit(parts._replace(path="/postgres"))
+    try:
+        with psycopg.connect(server, connect_timeout=3, autocommit=True) as connection:
+            exists = connection.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+            ).fetchone()
+            if not exists:
+                connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+                log(f"Created PostgreSQL database {name}.")
+    except psycopg.OperationalError as error:
+        log(
+            f"PostgreSQL at {parts.hostname}:{parts.port or 5432} is not reachable "
+            f"({str(error).strip().splitlines()[0]})."
+        )
+        return False
+    return True
+
+
+def choose_database(requested: str | None) -> str:
+    if requested in {None, "", "auto"}:
+        if _postgres_ensure(POSTGRES_URL):
+            return POSTGRES_URL
+        log("Falling back to SQLite.")
+        return SQLITE_URL
+    if requested == "sqlite":
+        return SQLITE_URL
+    url = POSTGRES_URL if requested == "postgres" else str(requested)
+    _require_loopback(url)
+    if url.startswith(("postgres://", "postgresql://")) and not _postgres_ensure(url):
+        raise SystemExit("PostgreSQL is not reachable; start it or pass --database-url sqlite.")
+    return url
+
+
+def redacted(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return urlunsplit(parts._replace(netloc=netloc))
+    return url
+
+
+# --- Processes ------------------------------------------------------------------------------------
+
+
+def django_environment(database_url: str, settings_module: str) -> dict[str, str]:
+    """Production settings on loopback: no debug, no TLS redirect, plain-HTTP cookies."""
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DJANGO_SETTINGS_MODULE", "CACHE_URL", "CELERY_BROKER_URL"}
+    }
+    secret = os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(50)
+    environment.update(
+        {
+            "DJANGO_SETTINGS_MODULE": settings_module,
+            "TOWNSQUARE_HOME": str(BENCH_VAR),  # no developer .env; var files under var/bench/var
+            "DATABASE_URL": database_url,
+            "DEBUG": "false",
+            "SECRET_KEY": secret,
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "false",
+            "SECURE_COOKIES": "false",
+            "SECURE_HSTS_SECONDS": "0",
+            "STATIC_ROOT": str(BENCH_VAR / "static"),
+            "LOG_LEVEL": "WARNING",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    return environment
+
+
+def townsquare(environment: dict[str, str], *args: str) -> None:
+    command = [sys.executable, "-m", "townsquare.cli", *args]
+    subprocess.run(command, env=environment, cwd=ROOT, timeout=STEP_TIMEOUT, check=True)
+
+
+def prepare(environment: dict[str, str], action: str, email: str) -> dict[str, Any]:
+    completed = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "prepare.py"), action, email],
+        env=environment,
+        cwd=ROOT,
+        timeout=120,
+        check=True,
+        text=True,
+        stdout=subprocess.PIPE,
+    )
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def stop(process: subprocess.Popen[bytes], name: str) -> None:
+    """End a process we started and everything it started (its own process group)."""
+    try:
+        # Even if the master is gone, its workers may not be: signal the whole group.
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        log(f"{name} did not stop in 15 s; killing it.")
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
+    except ProcessLookupError:
+        pass
+
+
+@contextmanager
+def gunicorn(
+    environment: dict[str, str], port: int, workers: int
+) -> Iterator[subprocess.Popen[bytes]]:
+    """gunicorn in a process group of its own (its id is the master's pid), stopped on exit."""
+    BENCH_VAR.mkdir(parents=True, exist_ok=True)
+    log_path = BENCH_VAR / "gunicorn.log"
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "townsquare.config.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "sync",
+        "--timeout",
+        "30",
+        "--graceful-timeout",
+        "5",
+        "--log-level",
+        "warning",
+    ]
+    with log_path.open("wb") as log_file:
+        process = subprocess.Popen(
+            command,
+            env=environment,
+            cwd=ROOT,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            wait_until_ready(process, port, log_path)
+            yield process
+        finally:
+            stop(process, "gunicorn")
+            log("gunicorn stopped.")
+
+
+def wait_until_ready(process: subprocess.Popen[bytes], port: int, log_path: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn exited ({process.returncode}); see {log_path}.")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as connection:
+                connection.sendall(
+                    b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                )
+                if connection.recv(64).startswith(b"HTTP/1.1 200"):
+                    return
+        except OSError:
+            pass
+        time.sleep(0.25)
+    raise SystemExit(f"gunicorn did not answer /healthz within 60 s; see {log_path}.")
+
+
+# --- Measuring ------------------------------------------------------------------------------------
+
+RATIO_KEYS = ("achieved_rps", "p50_ms", "p95_ms", "p99_ms")
+
+
+def with_ratios(results: list[dict[str, Any]]) -> None:
+    """Each target's figures over the baseline's (the first target) at the same offered rate."""
+    baselines: dict[float, dict[str, Any]] = {}
+    for result in results:
+        baseline = baselines.setdefault(result["offered_rate"], result)
+        result["ratio_to_baseline"] = {
+            key: round(result[key] / baseline[key], 2) if baseline[key] else None
+            for key in RATIO_KEYS
+        }
+
+
+def table(results: list[dict[str, Any]]) -> str:
+    header = (
+        f"{'rate':>6} {'target':<10} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} "
+        f"{'p99 ms':>8} {'errors':>6}   {'x req/s':>7} {'x p50':>6} {'x p95':>6} "
+        f"{'x p99':>6}  {'cpu':>4} {'other':>5}"
+    )
+    lines = [header, "-" * len(header)]
+    for r in results:
+        ratio = {key: value or 0.0 for key, value in r["ratio_to_baseline"].items()}
+        cpu = {key: "" if value is None else f"{value:.0%}" for key, value in r["cpu"].items()}
+        lines.append(
+            f"{r['offered_rate']:>6g} {r['name']:<10} {r['achieved_rps']:>7.1f} "
+            f"{r['p50_ms']:>8.2f} {r['p95_ms']:>8.2f} {r['p99_ms']:>8.2f} {r['errors']:>6}   "
+            f"{ratio['achieved_rps']:>7.2f} {ratio['p50_ms']:>6.2f} {ratio['p95_ms']:>6.2f} "
+            f"{ratio['p99_ms']:>6.2f}  {cpu['busy']:>4} {cpu['other']:>5}"
+        )
+    return "\n".join(lines)
+
+
+def measure(
+    port: int,
+    targets: list[Target],
+    meter: CpuMeter,
+    *,
+    rates: list[float],
+    duration: float,
+    warmup: float,
+    timeout: float,
+) -> list[dict[str, Any]]:
+    driver = OpenLoop("127.0.0.1", port, timeout=timeout)
+    try:
+        for target in targets:
+            status, body = driver.fetch(target)
+            if status != target.expected_status:
+                raise SystemExit(
+                    f"{target.name}: GET {target.path} answered {status}, expected "
+                    f"{target.expected_status}: {body[:200]!r}; see var/bench/gunicorn.log"
+                )
+        results = []
+        for rate in rates:
+            for target in targets:
+                before_phase = meter.quiet()
+                warning = ""
+                if (before_phase["busy"] or 0) >= 0.2:
+                    warning = (
+                        f"the CPUs were still {before_phase['busy']:.0%} busy after waiting for "
+                        "them to go quiet before this phase"
+                    )
+                    log(f"Warning: {warning}.")
+                if warmup > 0:
+                    driver.run(target, rate=rate, duration=warmup)
+                log(f"{target.name}: GET {target.path} at {rate:g} req/s for {duration:g} s…")
+                start = meter.snapshot()
+                summary = driver.run(target, rate=rate, duration=duration).summary()
+                during = meter.shares(start, meter.snapshot())
+                summary["cpu"] = {"before": before_phase["busy"], **during}
+                if (during["other"] or 0) >= 0.1:
+                    warning = (
+                        f"other processes used {during['other']:.0%} of the CPUs during this phase"
+                    )
+                summary["warning"] = warning
+                if summary["errors"]:
+                    log(f"  errors: {summary['error_kinds']}")
+                results.append(summary)
+        return results
+    finally:
+        driver.close()
+
+
+# --- Main -----------------------------------------------------------------------------------------
+
+
+def arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL"),
+        help="a loopback PostgreSQL URL, `postgres` (the townsquare_bench "
+        "database), `sqlite` (var/bench/townsquare.sqlite3) or a sqlite:/// URL; "
+        "default: PostgreSQL when it answers, else SQLite",
+    )
+    parser.add_argument(
+        "--rate",
+        default="200",
+        help="arrivals per second for every target (default 200); several, "
+        "comma-separated (e.g. 50,200), run every target at each rate in turn",
+    )
+    parser.add_argument(
+        "--duration", type=float, default=20.0, help="measured seconds per target (default 20)"
+    )
+    parser.add_argument(
+        "--warmup",
+        type=float,
+        default=3.0,
+        help="unmeasured seconds at the same rate before each target (default 3)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=(os.cpu_count() or 1) * 2 + 1,
+        help="gunicorn sync workers (default 2 x cores + 1, as `townsquare serve`)",
+    )
+    parser.add_argument("--timeout", type=float, default=10.0, help="per request, in seconds")
+    parser.add_argument(
+        "--user", default=BENCH_USER, help=f"whose token and session to use (default {BENCH_USER})"
+    )
+    parser.add_argument(
+        "--settings",
+        default="townsquare.config.settings",
+        help="Django settings module (default: the production one)",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="smoke run: 3 s per target, 1 s warm-up"
+    )
+    parser.add_argument(
+        "--skip-setup",
+        action="store_true",
+        help="do not migrate or load the demo (the database is ready)",
+    )
+    options = parser.parse_args(argv)
+    if options.quick:
+        options.duration, options.warmup = 3.0, 1.0
+    try:
+        options.rates = [float(rate) for rate in options.rate.split(",")]
+    except ValueError:
+        parser.error("--rate takes numbers, e.g. 200 or 50,200")
+    if (
+        min(options.rates) <= 0
+        or options.duration <= 0
+        or sum(options.rates) * options.duration > 1_000_000
+    ):
+        parser.error("--rate and --duration must be positive and give at most 1,000,000 requests")
+    return options
+
+
+def setup(environment: dict[str, str]) -> dict[str, float]:
+    timings = {}
+    for name, args in (
+        ("migrate", ("migrate", "--no-input", "-v", "0")),
+        ("createcachetable", ("createcachetable",)),
+        ("collectstatic", ("collectstatic", "--no-input", "-v", "0")),
+        ("demo_large", ("demo", "--scale", "large", "--quiet")),
+    ):
+        log(f"{' '.join(args)}…")
+        started = time.perf_counter()
+        townsquare(environment, *args)
+        timings[name] = round(time.perf_counter() - started, 1)
+    return timings
+
+
+def git_commit() -> str:
+    try:
+        completed = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            timeout=10,
+            check=True,
+            text=True,
+            capture_output=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return completed.stdout.strip()
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = arguments(argv)
+    started = datetime.now(UTC)
+    signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C even when started with `&`
+    database_url = choose_database(options.database_url)
+    engine = "postgresql" if database_url.startswith("postgres") else "sqlite"
+    log(f"Database: {redacted(database_url)}")
+    if engine == "sqlite":
+        BENCH_VAR.mkdir(parents=True, exist_ok=True)
+    environment = django_environment(database_url, options.settings)
+    timings = {} if options.skip_setup else setup(environment)
+    credentials = prepare(environment, "issue", options.user)
+    cookie = f"{credentials['session_cookie_name']}={credentials['session_cookie']}"
+    targets = [
+        Target("healthz", "/healthz"),
+        Target(
+            "api_me",
+            "/api/v1/accounts/me",
+            {"Authorization": f"Bearer {credentials['token']}", "Accept": "application/json"},
+        ),
+        Target("dashboard", "/dashboard/", {"Cookie": cookie, "Accept": "text/html"}),
+    ]
+    port = free_port()
+    try:
+        with gunicorn(environment, port, options.workers) as server:
+            log(f"gunicorn: {options.workers} sync workers on 127.0.0.1:{port}")
+            database = urlsplit(database_url).path.lstrip("/") if engine == "postgresql" else ""
+            results = measure(
+                port,
+                targets,
+                CpuMeter(server_group=server.pid, database=database),
+                rates=options.rates,
+                duration=options.duration,
+                warmup=options.warmup,
+                timeout=options.timeout,
+            )
+    finally:
+        try:
+            prepare(environment, "revoke", options.user)
+        except (subprocess.SubprocessError, OSError) as error:
+            log(f"Could not revoke the benchmark token: {error}")
+    with_ratios(results)
+    report = {
+        "timestamp": started.isoformat(timespec="seconds"),
+        "commit": git_commit(),
+        "database": engine,
+        "database_url": redacted(database_url),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "server": {
+            "gunicorn_workers": options.workers,
+            "worker_class": "sync",
+            "settings": options.settings,
+        },
+        "load": {
+            "rates": options.rates,
+            "duration_s": options.duration,
+            "warmup_s": options.warmup,
+            "timeout_s": options.timeout,
+            "model": "open loop, fixed arrival rate",
+        },
+        "user": options.user,
+        "setup_seconds": timings,
+        "targets": results,
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{started.strftime('%Y%m%dT%H%M%SZ')}-{engine}.json"
+    path.write_text(json.dumps(report, indent=2) + "\n")
+    print()
+    print(
+        f"Townsquare benchmark: {engine}, {options.workers} gunicorn workers, "
+        f"{options.rate} req/s offered, {options.duration:g} s per target"
+    )
+    print(
+        "x: ratio to the healthz baseline at the same rate. cpu: how busy the machine's CPUs were "
+        "during the phase;\nother: the part of that used by processes other than the server, its "
+        "database and the generator."
+    )
+    print(table(results))
+    for result in results:
+        if result["warning"]:
+            print(
+                f"Note ({result['name']} at {result['offered_rate']:g} req/s): {result['warning']}."
+            )
+    if any(result["errors"] for result in results):
+        print(
+            "Errors are failed or unanswered requests (see error_kinds in the JSON); above a "
+            "target's capacity they are timeouts of requests that queued too long."
+        )
+    print(f"\nResults: {path.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        raise SystemExit(main())
+    except KeyboardInterrupt:
+        log("Interrupted; gunicorn is stopped.")
+        raise SystemExit(130) from None
