@@ -64,18 +64,21 @@ def user_create(
     from allauth.account.models import EmailAddress
 
     email = email.strip().lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise Conflict("An account with this email address already exists.")
-    user = User.objects.create_user(
-        email=email,
-        password=password,
-        display_name=display_name,
-        profession=profession,
-        title=title,
-        credentials=credentials,
-        is_staff=is_staff,
-        is_superuser=is_superuser,
-    )
+    try:
+        # The case-insensitive unique constraint decides, so two requests cannot both win.
+        with transaction.atomic():
+            user = User.objects.create_user(
+                email=email,
+                password=password,
+                display_name=display_name,
+                profession=profession,
+                title=title,
+                credentials=credentials,
+                is_staff=is_staff,
+                is_superuser=is_superuser,
+            )
+    except IntegrityError as error:
+        raise Conflict("An account with this email address already exists.") from error
     UserRole.objects.bulk_create([UserRole(user=user, role=role) for role in roles])
     EmailAddress.objects.create(user=user, email=email, primary=True, verified=email_verified)
     audit_record(action="account.created", actor=user, target=user, data={"roles": sorted(roles)})
