@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from townsquare.core.errors import DomainError, NotFound
+from townsquare.core.errors import DomainError
 from townsquare.core.models import AuditRecord
 from townsquare.core.uploads import attachment_response
 
@@ -82,8 +82,6 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def directory(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not permissions.can_view_directory(request.user):
-        raise PermissionDenied("directory is for professionals")
     form = DirectoryFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     people = selectors.person_list(
@@ -95,10 +93,7 @@ def directory(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def person_detail(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
-    try:
-        person = selectors.person_get(viewer=request.user, person_id=person_id)
-    except NotFound as error:
-        raise Http404(error.message) from error
+    person = selectors.person_get(viewer=request.user, person_id=person_id)
     return render(
         request,
         "accounts/person_detail.html",
@@ -112,10 +107,7 @@ def person_detail(request: AuthenticatedHttpRequest, person_id: int) -> HttpResp
 
 @login_required
 def person_avatar(request: AuthenticatedHttpRequest, person_id: int) -> FileResponse:
-    try:
-        person = selectors.person_get(viewer=request.user, person_id=person_id)
-    except NotFound as error:
-        raise Http404(error.message) from error
+    person = selectors.person_get(viewer=request.user, person_id=person_id)
     if not person.avatar:
         raise Http404("No avatar")
     extension = (person.avatar.name or "").rsplit(".", 1)[-1]
@@ -176,10 +168,7 @@ def settings_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def settings_token_revoke(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
-    try:
-        token = services.api_token_revoke(user=request.user, token_id=token_id, request=request)
-    except NotFound as error:
-        raise Http404(error.message) from error
+    token = services.api_token_revoke(user=request.user, token_id=token_id, request=request)
     messages.success(request, f"The token “{token.name}” is revoked.")
     return redirect("accounts:settings_tokens")
 
@@ -257,15 +246,8 @@ def organization_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "accounts/organization_form.html", {"form": form, "organization": None})
 
 
-def _organization_or_404(slug: str):  # type: ignore[no-untyped-def]
-    try:
-        return selectors.organization_get(slug=slug)
-    except NotFound as error:
-        raise Http404(error.message) from error
-
-
 def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    organization = _organization_or_404(slug)
+    organization = selectors.organization_get(slug=slug)
     can_see_members = permissions.can_view_organization_members(request.user, organization)
     memberships = (
         selectors.membership_list(viewer=request.user, organization=organization)
@@ -286,7 +268,7 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def organization_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    organization = _organization_or_404(slug)
+    organization = selectors.organization_get(slug=slug)
     if not permissions.can_manage_organization(request.user, organization):
         raise PermissionDenied("not a leader of this organization")
     form = OrganizationForm(request.POST or None, instance=organization)
@@ -315,7 +297,7 @@ def organization_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpRespo
 @login_required
 @require_http_methods(["GET", "POST"])
 def organization_members(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    organization = _organization_or_404(slug)
+    organization = selectors.organization_get(slug=slug)
     if not permissions.can_manage_organization(request.user, organization):
         raise PermissionDenied("not a leader of this organization")
     form = MemberAddForm(request.POST or None)
@@ -350,7 +332,7 @@ def organization_members(request: AuthenticatedHttpRequest, slug: str) -> HttpRe
 def organization_member_update(
     request: AuthenticatedHttpRequest, slug: str, membership_id: int
 ) -> HttpResponse:
-    organization = _organization_or_404(slug)
+    organization = selectors.organization_get(slug=slug)
     membership = selectors.membership_get(organization=organization, membership_id=membership_id)
     try:
         if request.POST.get("action") == "remove":

@@ -165,7 +165,7 @@ def test_staff_create_an_organization_on_the_page(staff, client_for):
 def test_unknown_organization_is_a_404_page(client_for, member):
     response = client_for(member).get("/organizations/no-such-place/")
     assert response.status_code == 404
-    assert b"Page not found" in response.content
+    assert b"No such organization." in response.content
 
 
 @pytest.mark.parametrize("size", [5, 50])
