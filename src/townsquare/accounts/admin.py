@@ -5,10 +5,19 @@ from .models import ApiToken, Organization, OrganizationMembership, User, UserRo
 
 
 class UserRoleInline(admin.TabularInline):
+    """Read-only here: roles change on the person's profile page, where each change is audited."""
+
     model = UserRole
     extra = 0
     fk_name = "user"
-    readonly_fields = ["granted_at", "granted_by"]
+    fields = ["role", "granted_at", "granted_by"]
+    readonly_fields = ["role", "granted_at", "granted_by"]
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
 
 
 class MembershipInline(admin.TabularInline):

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from .models import Organization, OrganizationKind, OrganizationRole, Profession, User
+from .models import Organization, OrganizationKind, OrganizationRole, Profession, Role, User
 
 
 class SignupProfileForm(forms.Form):
@@ -66,6 +66,15 @@ class OrganizationForm(forms.ModelForm):
         model = Organization
         fields = ["name", "kind", "country", "website", "description", "email_domain"]
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+
+
+class RolesForm(forms.Form):
+    roles = forms.MultipleChoiceField(
+        choices=Role.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Platform roles",
+    )
 
 
 class MemberAddForm(forms.Form):

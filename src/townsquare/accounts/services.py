@@ -158,16 +158,27 @@ def avatar_set(
     return person
 
 
+def _sync_back_office_access(person: User) -> None:
+    """Center staff open the back office (Django admin); losing the role closes it again."""
+    is_staff = Role.STAFF in person.role_set or person.is_superuser
+    if person.is_staff != is_staff:
+        person.is_staff = is_staff
+        person.save(update_fields=["is_staff"])
+
+
 @transaction.atomic
 def role_grant(*, actor: User, person: User, role: str, request: HttpRequest | None = None) -> None:
     _require(permissions.can_manage_roles(actor), "Only center staff manage roles.")
     if role not in Role.values:
-        raise ValidationFailed(f"“{role}” is not a role.")
+        raise ValidationFailed(
+            f"“{role}” is not a role.", field_errors={"roles": ["Unknown role."]}
+        )
     _, created = UserRole.objects.get_or_create(
         user=person, role=role, defaults={"granted_by": actor}
     )
     if created:
         person.forget_roles()
+        _sync_back_office_access(person)
         audit_record(
             action="role.granted", actor=actor, target=person, request=request, data={"role": role}
         )
@@ -179,13 +190,30 @@ def role_revoke(
     *, actor: User, person: User, role: str, request: HttpRequest | None = None
 ) -> None:
     _require(permissions.can_manage_roles(actor), "Only center staff manage roles.")
+    if role == Role.STAFF and person.pk == actor.pk:
+        raise Conflict("You cannot take away your own center-staff role; ask another staff member.")
     deleted, _ = UserRole.objects.filter(user=person, role=role).delete()
     if deleted:
         person.forget_roles()
+        _sync_back_office_access(person)
         audit_record(
             action="role.revoked", actor=actor, target=person, request=request, data={"role": role}
         )
         person_index(person.pk)
+
+
+@transaction.atomic
+def roles_set(
+    *, actor: User, person: User, roles: set[str], request: HttpRequest | None = None
+) -> None:
+    """Make the person's roles exactly ``roles``: grants and revokes, each audited, all or none."""
+    _require(permissions.can_manage_roles(actor), "Only center staff manage roles.")
+    lock_row(User.objects.filter(pk=person.pk))
+    current = set(UserRole.objects.filter(user=person).values_list("role", flat=True))
+    for role in sorted(roles - current):
+        role_grant(actor=actor, person=person, role=role, request=request)
+    for role in sorted(current - roles):
+        role_revoke(actor=actor, person=person, role=role, request=request)
 
 
 def _unique_slug(name: str) -> str:

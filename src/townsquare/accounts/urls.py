@@ -7,6 +7,7 @@ app_name = "accounts"
 urlpatterns = [
     path("people/", views.directory, name="directory"),
     path("people/<int:person_id>/", views.person_detail, name="person_detail"),
+    path("people/<int:person_id>/roles/", views.person_roles, name="person_roles"),
     path("people/<int:person_id>/avatar", views.person_avatar, name="person_avatar"),
     path("organizations/", views.organization_list, name="organization_list"),
     path("organizations/new/", views.organization_create, name="organization_create"),

@@ -29,6 +29,7 @@ from .forms import (
     OrganizationFilterForm,
     OrganizationForm,
     ProfileForm,
+    RolesForm,
 )
 from .http import AuthenticatedHttpRequest
 
@@ -100,9 +101,36 @@ def person_detail(request: AuthenticatedHttpRequest, person_id: int) -> HttpResp
         {
             "person": person,
             "can_edit": permissions.can_edit_profile(request.user, person),
+            "roles_form": RolesForm(initial={"roles": sorted(person.role_set)})
+            if permissions.can_manage_roles(request.user)
+            else None,
             "memberships": person.memberships.all(),
         },
     )
+
+
+@login_required
+@require_POST
+def person_roles(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
+    person = selectors.person_get(viewer=request.user, person_id=person_id)
+    form = RolesForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose roles from the list.")
+    else:
+        try:
+            services.roles_set(
+                actor=request.user,
+                person=person,
+                roles=set(form.cleaned_data["roles"]),
+                request=request,
+            )
+        except DomainError as error:
+            if error.status == 403:
+                raise
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"The roles of {person} are saved.")
+    return redirect("accounts:person_detail", person_id=person.pk)
 
 
 @login_required

@@ -179,3 +179,15 @@ def test_organization_list_page_query_count_is_fixed(
     with django_assert_max_num_queries(8):
         response = client.get("/organizations/")
     assert response.status_code == 200
+
+
+def test_staff_change_roles_on_the_profile_page(member, staff, client_for):
+    client = client_for(staff)
+    page = client.get(f"/people/{member.pk}/")
+    assert b"Platform roles of Nora Nurse" in page.content
+    assert b"Platform roles" not in client_for(make_user()).get(f"/people/{member.pk}/").content
+    response = client.post(
+        f"/people/{member.pk}/roles/", {"roles": ["member", "instructor"]}, follow=True
+    )
+    assert b"The roles of Nora Nurse are saved." in response.content
+    assert User.objects.get(pk=member.pk).role_set == {"member", "instructor"}

@@ -11,7 +11,13 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from townsquare.accounts import services
-from townsquare.accounts.models import Organization, OrganizationMembership, Role, User
+from townsquare.accounts.models import (
+    Organization,
+    OrganizationMembership,
+    Role,
+    User,
+    UserRole,
+)
 from townsquare.accounts.tests.factories import make_organization, make_staff, make_user
 from townsquare.core.models import AuditRecord
 
@@ -178,6 +184,17 @@ PAGES = [
 # Writes: name, path, form data, expected by role, and a function telling whether it changed.
 WRITES = [
     (
+        "accounts:person_roles",
+        "/people/{member}/roles/",
+        {"roles": ["member", "instructor"]},
+        {
+            "anonymous": REDIRECT_LOGIN,
+            **dict.fromkeys(ALL_SIGNED_IN, DENIED),
+            "patient": MISSING,
+            "staff": 302,
+        },
+    ),
+    (
         "accounts:organization_member_update",
         "/organizations/{slug}/members/{membership}/",
         {"action": "role", "role": "leader"},
@@ -307,6 +324,7 @@ def state() -> tuple:
         list(services.ApiToken.objects.order_by("pk").values_list("pk", "revoked_at")),
         services.Organization.objects.count(),
         services.User.objects.filter(is_active=True).count(),
+        list(UserRole.objects.order_by("pk").values_list("user_id", "role")),
     )
 
 

@@ -235,3 +235,37 @@ def test_staff_fixture_is_center_staff():
     from townsquare.accounts.permissions import is_center_staff
 
     assert is_center_staff(make_staff())
+
+
+def test_roles_set_grants_and_revokes_with_an_audit_record_each(member, staff):
+    services.roles_set(actor=staff, person=member, roles={Role.MEMBER, Role.STAFF, Role.COACH})
+    person = User.objects.get(pk=member.pk)
+    assert person.role_set == {Role.MEMBER, Role.STAFF, Role.COACH}
+    assert person.is_staff  # center staff open the back office
+    services.roles_set(actor=staff, person=member, roles={Role.MEMBER})
+    person = User.objects.get(pk=member.pk)
+    assert person.role_set == {Role.MEMBER}
+    assert not person.is_staff
+    actions = list(
+        AuditRecord.objects.filter(target_id=str(member.pk), action__startswith="role.")
+        .order_by("id")
+        .values_list("action", "data")
+    )
+    assert actions == [
+        ("role.granted", {"role": "coach"}),
+        ("role.granted", {"role": "staff"}),
+        ("role.revoked", {"role": "coach"}),
+        ("role.revoked", {"role": "staff"}),
+    ]
+
+
+def test_roles_set_refuses_unknown_roles_and_changes_nothing(member, staff):
+    with pytest.raises(ValidationFailed):
+        services.roles_set(actor=staff, person=member, roles={Role.COACH, "wizard"})
+    assert User.objects.get(pk=member.pk).role_set == {Role.MEMBER}
+
+
+def test_staff_cannot_remove_their_own_staff_role(staff):
+    with pytest.raises(Conflict, match="your own"):
+        services.roles_set(actor=staff, person=staff, roles={Role.MEMBER})
+    assert Role.STAFF in User.objects.get(pk=staff.pk).role_set
