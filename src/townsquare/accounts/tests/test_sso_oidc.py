@@ -18,7 +18,6 @@ from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount, SocialApp
 from django.core.management import CommandError, call_command
 from django.test import Client
-from django.urls import NoReverseMatch, reverse
 
 from townsquare.accounts import sso
 from townsquare.accounts.models import Organization, OrganizationRole, Role, User
@@ -53,17 +52,8 @@ MALLORY = ProviderPerson(
 
 
 # Our app runs in the live server, which needs a transactional database (its closing flush gets
-# past the audit log's append-only triggers through townsquare.core.testing.browser).
+# past the audit log's append-only triggers through townsquare.core.testing.database).
 end_to_end = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _sso_urls(settings) -> None:
-    """Serve the SSO page even before config/urls.py includes ``accounts/sso_urls.py``."""
-    try:
-        reverse("sso:start")
-    except NoReverseMatch:
-        settings.ROOT_URLCONF = "townsquare.accounts.tests.sso_support.urls"
 
 
 @pytest.fixture(scope="module")
