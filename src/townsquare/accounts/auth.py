@@ -4,17 +4,33 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
+from django_ratelimit.core import get_usage
+from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from . import services
 
 
 class TokenAuth(HttpBearer):
+    """Personal API tokens. Failed attempts are counted per client address; past the limit even a
+    valid token waits for the window to pass, so tokens cannot be guessed at speed."""
+
     def authenticate(self, request: HttpRequest, token: str) -> Any:
+        limit = {
+            "group": "api-token-failed",
+            "key": "ip",
+            "rate": settings.RATE_LIMIT_API_TOKEN_FAILED,
+        }
+        usage = get_usage(request, **limit, increment=False)
+        if usage is not None and usage["count"] >= usage["limit"]:
+            raise HttpError(429, "Too many failed API token attempts. Wait a minute and retry.")
         user = services.api_token_authenticate(token)
-        if user is not None:
-            request.user = user
+        if user is None:
+            get_usage(request, **limit, increment=True)
+            return None
+        request.user = user
         return user
 
 

@@ -158,6 +158,8 @@ ACCOUNT_RATE_LIMITS = {
     "signup": env.str("RATE_LIMIT_SIGNUP", default="20/m/ip"),
     "confirm_email": "1/3m/key",
 }
+# Failed `Authorization: Bearer` attempts per client address (django-ratelimit notation).
+RATE_LIMIT_API_TOKEN_FAILED = env.str("RATE_LIMIT_API_TOKEN_FAILED", default="30/m")
 SOCIALACCOUNT_ADAPTER = "townsquare.accounts.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_AUTO_SIGNUP = True

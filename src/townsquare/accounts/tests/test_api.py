@@ -155,3 +155,17 @@ def test_people_list_shows_no_patients(member, patient, client_for):
     ids = {item["id"] for item in response.json()["items"]}
     assert patient.pk not in ids
     assert member.pk in ids
+
+
+def test_failed_token_attempts_are_rate_limited(member, settings):
+    settings.RATE_LIMIT_API_TOKEN_FAILED = "5/m"
+    issued = services.api_token_create(user=member, name="x")
+    client = Client()
+    statuses = [
+        client.get("/api/v1/accounts/me", headers=bearer(f"tsq_guess{n}")).status_code
+        for n in range(6)
+    ]
+    assert statuses == [401] * 5 + [429]
+    response = client.get("/api/v1/accounts/me", headers=bearer(issued.raw))
+    assert response.status_code == 429
+    assert response.json()["code"] == "rate-limited"
