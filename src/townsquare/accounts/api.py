@@ -6,9 +6,10 @@ No `from __future__ import annotations` here: django-ninja reads the annotations
 from typing import Any
 
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from townsquare.core.errors import NotFound
+from townsquare.core.pagination import Pagination
 
 from . import selectors, services
 from .http import AuthenticatedHttpRequest
@@ -57,7 +58,7 @@ class PeopleFilter(Schema):
 
 
 @router.get("/people", response=list[PersonOut], summary="The people directory, with search")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def people_list(request: AuthenticatedHttpRequest, filters: Query[PeopleFilter]) -> Any:
     return selectors.person_list(
         viewer=request.user,
@@ -79,7 +80,7 @@ class OrganizationFilter(Schema):
 
 
 @router.get("/organizations", response=list[OrganizationOut], summary="Organizations")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def organizations_list(
     request: AuthenticatedHttpRequest, filters: Query[OrganizationFilter]
 ) -> Any:
@@ -108,7 +109,7 @@ def organizations_get(request: AuthenticatedHttpRequest, organization_id: int) -
 
 
 @router.get("/organizations/{organization_id}/members", response=list[MemberOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def members_list(request: AuthenticatedHttpRequest, organization_id: int) -> Any:
     return selectors.membership_list(
         viewer=request.user, organization=_organization(organization_id)

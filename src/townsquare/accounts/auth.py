@@ -13,6 +13,11 @@ from ninja.security import APIKeyCookie, HttpBearer
 from . import services
 
 
+def _client_address(group: str, request: HttpRequest) -> str:
+    # Not every server sets REMOTE_ADDR (unix sockets, some proxies); count those together.
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
 class TokenAuth(HttpBearer):
     """Personal API tokens. Failed attempts are counted per client address; past the limit even a
     valid token waits for the window to pass, so tokens cannot be guessed at speed."""
@@ -20,7 +25,7 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         limit = {
             "group": "api-token-failed",
-            "key": "ip",
+            "key": _client_address,
             "rate": settings.RATE_LIMIT_API_TOKEN_FAILED,
         }
         usage = get_usage(request, **limit, increment=False)

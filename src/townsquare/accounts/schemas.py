@@ -1,7 +1,7 @@
 from typing import Any
 
 from ninja import Field, Schema
-from pydantic import EmailStr
+from pydantic import EmailStr, field_validator
 
 from .models import OrganizationKind, OrganizationRole, Profession
 
@@ -57,12 +57,26 @@ class MeOut(PersonDetailOut):
 
 
 class ProfileIn(Schema):
+    """A partial update: only the fields sent change. ``null`` clears a text field."""
+
     display_name: str | None = Field(None, min_length=1, max_length=120)
     title: str | None = Field(None, max_length=120)
     profession: Profession | None = None
     credentials: str | None = Field(None, max_length=120)
     bio: str | None = Field(None, max_length=4000)
     primary_organization_id: int | None = None
+
+    @field_validator("title", "credentials", "bio", mode="after")
+    @classmethod
+    def null_clears(cls, value: str | None) -> str:
+        return value or ""
+
+    @field_validator("display_name", "profession", mode="after")
+    @classmethod
+    def null_is_not_allowed(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("may not be null")
+        return value
 
 
 class OrganizationOut(Schema):

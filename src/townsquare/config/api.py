@@ -52,11 +52,18 @@ def on_domain_error(request: HttpRequest, error: DomainError) -> HttpResponse:
     return problem(request, error)
 
 
+# Where in the request a field came from, and the names of our schema parameters: a field error
+# names the field alone ("offset", "profession"), as the person reading it knows it.
+REQUEST_PARTS = frozenset(
+    {"body", "query", "path", "header", "cookie", "form", "payload", "filters"}
+)
+
+
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request: HttpRequest, error: NinjaValidationError) -> HttpResponse:
     field_errors: dict[str, list[str]] = {}
     for item in error.errors:
-        location = [str(part) for part in item.get("loc", []) if part not in ("body", "payload")]
+        location = [str(part) for part in item.get("loc", []) if part not in REQUEST_PARTS]
         field_errors.setdefault(".".join(location) or "request", []).append(item.get("msg", ""))
     return problem(
         request,

@@ -169,3 +169,28 @@ def test_failed_token_attempts_are_rate_limited(member, settings):
     response = client.get("/api/v1/accounts/me", headers=bearer(issued.raw))
     assert response.status_code == 429
     assert response.json()["code"] == "rate-limited"
+
+
+def test_null_clears_a_text_field_but_not_the_name(member, client_for):
+    client = client_for(member)
+    client.patch(
+        "/api/v1/accounts/me", data=json.dumps({"bio": "Hello"}), content_type="application/json"
+    )
+    response = client.patch(
+        "/api/v1/accounts/me", data=json.dumps({"bio": None}), content_type="application/json"
+    )
+    assert response.status_code == 200
+    assert response.json()["bio"] == ""
+    response = client.patch(
+        "/api/v1/accounts/me",
+        data=json.dumps({"display_name": None}),
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert set(response.json()["errors"]) == {"display_name"}
+
+
+def test_an_absurd_offset_is_a_validation_problem(member, client_for):
+    response = client_for(member).get("/api/v1/accounts/organizations?offset=27497368079735300096")
+    assert response.status_code == 422
+    assert "offset" in response.json()["errors"]
