@@ -1,7 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from .models import ApiToken, Organization, OrganizationMembership, User, UserRole
+from .models import (
+    ApiToken,
+    Organization,
+    OrganizationInvitation,
+    OrganizationMembership,
+    User,
+    UserRole,
+)
 
 
 class UserRoleInline(admin.TabularInline):
@@ -76,4 +83,26 @@ class ApiTokenAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "name", "prefix"]
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(OrganizationInvitation)
+class OrganizationInvitationAdmin(admin.ModelAdmin):
+    """Read-only: invitations are sent, accepted and withdrawn through the audited pages."""
+
+    list_display = [
+        "email",
+        "organization",
+        "role",
+        "invited_by",
+        "expires_at",
+        "accepted_at",
+        "revoked_at",
+    ]
+    search_fields = ["email", "organization__name"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False

@@ -15,6 +15,8 @@ from . import selectors, services
 from .http import AuthenticatedHttpRequest
 from .models import Organization, OrganizationKind, Profession
 from .schemas import (
+    InvitationIn,
+    InvitationOut,
     MemberIn,
     MemberOut,
     MemberRoleIn,
@@ -164,6 +166,45 @@ def members_remove(
     services.membership_remove(
         actor=request.user,
         membership=_membership(organization_id, membership_id),
+        request=request,
+    )
+    return Status(204, None)
+
+
+@router.get("/organizations/{organization_id}/invitations", response=list[InvitationOut])
+@paginate(Pagination)
+def invitations_list(request: AuthenticatedHttpRequest, organization_id: int) -> Any:
+    return selectors.invitation_list(
+        viewer=request.user, organization=_organization(organization_id)
+    )
+
+
+@router.post(
+    "/organizations/{organization_id}/invitations",
+    response={201: InvitationOut},
+    summary="Invite someone by email (leaders, staff)",
+)
+def invitations_create(
+    request: AuthenticatedHttpRequest, organization_id: int, payload: InvitationIn
+) -> Status:
+    invitation = services.invitation_create(
+        actor=request.user,
+        organization=_organization(organization_id),
+        email=payload.email,
+        role=payload.role,
+        request=request,
+    )
+    return Status(201, invitation)
+
+
+@router.delete("/organizations/{organization_id}/invitations/{invitation_id}", response={204: None})
+def invitations_revoke(
+    request: AuthenticatedHttpRequest, organization_id: int, invitation_id: int
+) -> Status:
+    organization = _organization(organization_id)
+    services.invitation_revoke(
+        actor=request.user,
+        invitation=selectors.invitation_get(organization=organization, invitation_id=invitation_id),
         request=request,
     )
     return Status(204, None)

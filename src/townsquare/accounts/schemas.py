@@ -1,3 +1,4 @@
+from datetime import datetime
 from typing import Any
 
 from ninja import Field, Schema
@@ -116,3 +117,16 @@ class MemberIn(Schema):
 
 class MemberRoleIn(Schema):
     role: OrganizationRole
+
+
+class InvitationOut(Schema):
+    id: int
+    email: str
+    role: OrganizationRole
+    expires_at: datetime
+    created_at: datetime
+
+
+class InvitationIn(Schema):
+    email: EmailStr
+    role: OrganizationRole = OrganizationRole.MEMBER

@@ -6,11 +6,12 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from townsquare.core.errors import NotFound, PermissionRefused
 
 from . import permissions
-from .models import Organization, OrganizationMembership, Role, User
+from .models import Organization, OrganizationInvitation, OrganizationMembership, Role, User
 from .search import listed_people, organization_search_ids, person_search_ids
 
 
@@ -168,3 +169,32 @@ def account_export(*, user: User) -> dict[str, Any]:
 
 def staff_role_choices() -> list[tuple[str, str]]:
     return list(Role.choices)
+
+
+def invitation_list(*, viewer: Any, organization: Organization) -> QuerySet[OrganizationInvitation]:
+    """The invitations still waiting for an answer (leaders and staff only)."""
+    if not permissions.can_manage_organization(viewer, organization):
+        raise PermissionRefused("Only the organization's leaders and center staff see invitations.")
+    return organization.invitations.filter(
+        accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    ).select_related("invited_by")
+
+
+def invitation_get(*, organization: Organization, invitation_id: int) -> OrganizationInvitation:
+    invitation = organization.invitations.filter(pk=invitation_id).first()
+    if invitation is None:
+        raise NotFound("No such invitation in this organization.")
+    return invitation
+
+
+def invitation_for_token(*, raw_token: str) -> OrganizationInvitation:
+    from .services import hash_token
+
+    invitation = (
+        OrganizationInvitation.objects.select_related("organization", "invited_by")
+        .filter(token_hash=hash_token(raw_token))
+        .first()
+    )
+    if invitation is None:
+        raise NotFound("This invitation link is not valid. Check that you copied all of it.")
+    return invitation

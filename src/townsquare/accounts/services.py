@@ -5,16 +5,20 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from townsquare.core.audit import audit_record
+from townsquare.core.email import email_queue
 from townsquare.core.errors import (
     Conflict,
     NotFound,
@@ -29,6 +33,7 @@ from . import permissions
 from .models import (
     ApiToken,
     Organization,
+    OrganizationInvitation,
     OrganizationMembership,
     OrganizationRole,
     Role,
@@ -530,6 +535,13 @@ def account_delete(*, user: User, request: HttpRequest | None = None) -> None:
         transaction.on_commit(lambda: storage.delete(avatar_name))
 
 
+def _make_professional(user: User) -> None:
+    """An organization vouched for the person: they are a professional member, not public."""
+    UserRole.objects.get_or_create(user=user, role=Role.MEMBER)
+    UserRole.objects.filter(user=user, role=Role.PATIENT).delete()
+    user.forget_roles()
+
+
 def _affiliate(
     *, user: User, organization: Organization, how: str, request: HttpRequest | None
 ) -> None:
@@ -540,9 +552,7 @@ def _affiliate(
     if created and user.primary_organization_id is None:
         user.primary_organization = organization
         user.save(update_fields=["primary_organization"])
-    UserRole.objects.get_or_create(user=user, role=Role.MEMBER)
-    UserRole.objects.filter(user=user, role=Role.PATIENT).delete()
-    user.forget_roles()
+    _make_professional(user)
     if created:
         audit_record(
             action="membership.affiliated",
@@ -622,3 +632,159 @@ def organization_index(organization: Organization) -> None:
     from .search import organization_document_update
 
     transaction.on_commit(lambda: organization_document_update(organization.pk))
+
+
+INVITATION_LIFETIME = timedelta(days=14)
+
+
+def _invitation_email(invitation: OrganizationInvitation, raw_token: str, actor: User) -> None:
+    context = {
+        "invitation": invitation,
+        "inviter": actor,
+        "accept_url": settings.SITE_URL + reverse("accounts:invitation_accept", args=[raw_token]),
+    }
+    email_queue(
+        to=[invitation.email],
+        subject=f"{actor} invites you to join {invitation.organization} on Townsquare",
+        body=render_to_string("accounts/email/invitation.txt", context),
+    )
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    actor: User,
+    organization: Organization,
+    email: str,
+    role: str = OrganizationRole.MEMBER,
+    request: HttpRequest | None = None,
+) -> OrganizationInvitation:
+    """Invite someone by email; the link in the message lets them join once signed in."""
+    _require(
+        permissions.can_manage_organization(actor, organization),
+        "Only the organization's leaders and center staff manage its members.",
+    )
+    if role not in OrganizationRole.values:
+        raise ValidationFailed(
+            f"“{role}” is not an organization role.",
+            field_errors={"role": ["Choose leader or member."]},
+        )
+    email = email.strip().lower()
+    if organization.memberships.filter(user__email__iexact=email).exists():
+        raise Conflict(f"{email} is already a member of {organization}.")
+    now = timezone.now()
+    # An expired invitation no longer blocks a new one.
+    organization.invitations.filter(
+        email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__lte=now
+    ).update(revoked_at=now)
+    raw_token = secrets.token_urlsafe(32)
+    try:
+        with transaction.atomic():
+            invitation = OrganizationInvitation.objects.create(
+                organization=organization,
+                email=email,
+                role=role,
+                token_hash=hash_token(raw_token),
+                invited_by=actor,
+                expires_at=now + INVITATION_LIFETIME,
+            )
+    except IntegrityError as error:
+        raise Conflict(
+            f"An invitation to {email} is already waiting. Withdraw it to send a new one.",
+            field_errors={"email": ["An invitation to this address is already waiting."]},
+        ) from error
+    _invitation_email(invitation, raw_token, actor)
+    audit_record(
+        action="invitation.created",
+        actor=actor,
+        target=organization,
+        request=request,
+        data={"invitation_id": invitation.pk, "email": email, "role": role},
+    )
+    return invitation
+
+
+@transaction.atomic
+def member_add_or_invite(
+    *,
+    actor: User,
+    organization: Organization,
+    email: str,
+    role: str = OrganizationRole.MEMBER,
+    request: HttpRequest | None = None,
+) -> OrganizationMembership | OrganizationInvitation:
+    """Add a person who has an account at once; invite by email someone who has not yet."""
+    if User.objects.filter(email__iexact=email.strip(), is_active=True).exists():
+        return membership_add(
+            actor=actor, organization=organization, email=email, role=role, request=request
+        )
+    return invitation_create(
+        actor=actor, organization=organization, email=email, role=role, request=request
+    )
+
+
+@transaction.atomic
+def invitation_accept(
+    *, user: User, raw_token: str, request: HttpRequest | None = None
+) -> OrganizationMembership:
+    from allauth.account.models import EmailAddress
+
+    found = lock_rows(OrganizationInvitation.objects.filter(token_hash=hash_token(raw_token)))
+    if not found:
+        raise NotFound("This invitation link is not valid. Check that you copied all of it.")
+    invitation = found[0]
+    if invitation.accepted_at is not None:
+        raise Conflict("This invitation has already been used.")
+    if invitation.revoked_at is not None:
+        raise Conflict("This invitation was withdrawn. Ask the organization for a new one.")
+    if invitation.expires_at <= timezone.now():
+        raise Conflict("This invitation has expired. Ask the organization for a new one.")
+    if not EmailAddress.objects.filter(
+        user=user, email__iexact=invitation.email, verified=True
+    ).exists():
+        raise PermissionRefused(
+            f"This invitation is for {invitation.email}. Sign in with that address, or add and "
+            "verify it under Settings → Email addresses, to accept it."
+        )
+    membership = _membership_insert(
+        actor=user,
+        organization=invitation.organization,
+        person=user,
+        role=invitation.role,
+        request=request,
+    )
+    _make_professional(user)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
+    audit_record(
+        action="invitation.accepted",
+        actor=user,
+        target=invitation.organization,
+        request=request,
+        data={"invitation_id": invitation.pk},
+    )
+    return membership
+
+
+@transaction.atomic
+def invitation_revoke(
+    *, actor: User, invitation: OrganizationInvitation, request: HttpRequest | None = None
+) -> None:
+    _require(
+        permissions.can_manage_organization(actor, invitation.organization),
+        "Only the organization's leaders and center staff manage its members.",
+    )
+    invitation = lock_row(OrganizationInvitation.objects.filter(pk=invitation.pk))
+    if invitation.accepted_at is not None:
+        raise Conflict("This invitation has already been accepted.")
+    if invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at", "updated_at"])
+        audit_record(
+            action="invitation.revoked",
+            actor=actor,
+            target=invitation.organization,
+            request=request,
+            data={"invitation_id": invitation.pk},
+        )

@@ -23,6 +23,12 @@ urlpatterns = [
         views.organization_member_update,
         name="organization_member_update",
     ),
+    path(
+        "organizations/<slug:slug>/invitations/<int:invitation_id>/revoke/",
+        views.organization_invitation_revoke,
+        name="organization_invitation_revoke",
+    ),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("settings/", views.settings_profile, name="settings_profile"),
     path("settings/tokens/", views.settings_tokens, name="settings_tokens"),
     path(

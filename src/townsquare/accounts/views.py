@@ -32,6 +32,7 @@ from .forms import (
     RolesForm,
 )
 from .http import AuthenticatedHttpRequest
+from .models import OrganizationInvitation
 
 PAGE_SIZE = 24
 
@@ -331,7 +332,7 @@ def organization_members(request: AuthenticatedHttpRequest, slug: str) -> HttpRe
     form = MemberAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            membership = services.membership_add(
+            added = services.member_add_or_invite(
                 actor=request.user,
                 organization=organization,
                 request=request,
@@ -340,9 +341,15 @@ def organization_members(request: AuthenticatedHttpRequest, slug: str) -> HttpRe
         except DomainError as error:
             _form_errors_from(error, form)
         else:
-            messages.success(request, f"{membership.user} is added.")
+            if isinstance(added, OrganizationInvitation):
+                messages.success(
+                    request, f"No account uses {added.email} yet: an invitation is on its way."
+                )
+            else:
+                messages.success(request, f"{added.user} is added.")
             return redirect("accounts:organization_members", slug=slug)
     memberships = selectors.membership_list(viewer=request.user, organization=organization)
+    invitations = selectors.invitation_list(viewer=request.user, organization=organization)
     return render(
         request,
         "accounts/organization_members.html",
@@ -350,6 +357,7 @@ def organization_members(request: AuthenticatedHttpRequest, slug: str) -> HttpRe
             "organization": organization,
             "form": form,
             "memberships": memberships,
+            "invitations": invitations,
             "role_form": MemberRoleForm(),
         },
     )
@@ -389,3 +397,32 @@ def organization_member_update(
     ):
         return redirect("accounts:organization_detail", slug=slug)
     return redirect("accounts:organization_members", slug=slug)
+
+
+@login_required
+@require_POST
+def organization_invitation_revoke(
+    request: AuthenticatedHttpRequest, slug: str, invitation_id: int
+) -> HttpResponse:
+    organization = selectors.organization_get(slug=slug)
+    invitation = selectors.invitation_get(organization=organization, invitation_id=invitation_id)
+    services.invitation_revoke(actor=request.user, invitation=invitation, request=request)
+    messages.success(request, f"The invitation to {invitation.email} is withdrawn.")
+    return redirect("accounts:organization_members", slug=slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
+    invitation = selectors.invitation_for_token(raw_token=token)
+    if request.method == "POST":
+        try:
+            services.invitation_accept(user=request.user, raw_token=token, request=request)
+        except DomainError as error:
+            if error.status == 403:
+                raise
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"Welcome to {invitation.organization}.")
+            return redirect("accounts:organization_detail", slug=invitation.organization.slug)
+    return render(request, "accounts/invitation_accept.html", {"invitation": invitation})

@@ -118,8 +118,12 @@ def test_leader_adds_and_removes_members_on_the_page(organization, leader, clien
     response = client.post(members_url, {"email": colleague.email, "role": "member"}, follow=True)
     assert b"Cole Colleague is added." in response.content
 
-    response = client.post(members_url, {"email": "ghost@nowhere.example", "role": "member"})
-    assert b"No account with this address." in response.content
+    response = client.post(
+        members_url, {"email": "ghost@nowhere.example", "role": "member"}, follow=True
+    )
+    assert b"No account uses ghost@nowhere.example yet: an invitation is on its way." in (
+        response.content
+    )
 
     membership = organization.memberships.get(user=colleague)
     response = client.post(f"{members_url}{membership.pk}/", {"action": "remove"}, follow=True)

@@ -4,15 +4,18 @@ nothing and are audited. A new URL without a row here fails `test_every_url_is_i
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from townsquare.accounts import services
 from townsquare.accounts.models import (
     Organization,
+    OrganizationInvitation,
     OrganizationMembership,
     Role,
     User,
@@ -34,10 +37,12 @@ class World:
     patient_profile: User
     member: User
     token_owner_token: int
+    invitation: OrganizationInvitation
+    invitation_token: str
 
 
 @pytest.fixture
-def world() -> World:
+def world(django_capture_on_commit_callbacks) -> World:
     leader = make_user(display_name="Lena Leader")
     org_member = make_user(display_name="Omar Orgmember")
     outsider = make_user(display_name="Otto Outsider")
@@ -61,7 +66,16 @@ def world() -> World:
         "staff": make_staff(),
     }
     token = services.api_token_create(user=member, name="matrix").token
-    return World(people, organization, membership, patient, member, token.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = services.invitation_create(
+            actor=leader, organization=organization, email="invited@example.org"
+        )
+    link = re.search(r"/invitations/([\w-]+)/", str(mail.outbox[-1].body))
+    assert link is not None
+    invitation_token = link.group(1)
+    return World(
+        people, organization, membership, patient, member, token.pk, invitation, invitation_token
+    )
 
 
 def client_as(world: World, role: str) -> Client:
@@ -172,6 +186,12 @@ PAGES = [
         {"anonymous": REDIRECT_LOGIN, **ALL_SIGNED_IN},
     ),
     ("health", "get", "/healthz", {"anonymous": OK, **ALL_SIGNED_IN}),
+    (
+        "accounts:invitation_accept",
+        "get",
+        "/invitations/{invitation_token}/",
+        {"anonymous": REDIRECT_LOGIN, **ALL_SIGNED_IN},
+    ),
     ("sso:start", "get", "/accounts/sso/", {"anonymous": OK, **ALL_SIGNED_IN}),
     (
         "admin:index",
@@ -183,6 +203,17 @@ PAGES = [
 
 # Writes: name, path, form data, expected by role, and a function telling whether it changed.
 WRITES = [
+    (
+        "accounts:organization_invitation_revoke",
+        "/organizations/{slug}/invitations/{invitation}/revoke/",
+        {},
+        {
+            "anonymous": REDIRECT_LOGIN,
+            **dict.fromkeys(ALL_SIGNED_IN, DENIED),
+            "leader": 302,
+            "staff": 302,
+        },
+    ),
     (
         "accounts:person_roles",
         "/people/{member}/roles/",
@@ -220,6 +251,12 @@ WRITES = [
 ]
 
 API = [
+    (
+        "get",
+        "/api/v1/accounts/organizations/{organization}/invitations",
+        None,
+        {"anonymous": 401, **dict.fromkeys(ALL_SIGNED_IN, DENIED), "leader": OK, "staff": OK},
+    ),
     ("get", "/api/v1/accounts/me", None, {"anonymous": 401, **ALL_SIGNED_IN}),
     (
         "get",
@@ -266,6 +303,18 @@ API = [
 API_WRITES = [
     (
         "post",
+        "/api/v1/accounts/organizations/{organization}/invitations",
+        {"email": "someone.else@example.org", "role": "member"},
+        {"anonymous": 401, **dict.fromkeys(ALL_SIGNED_IN, DENIED), "leader": 201, "staff": 201},
+    ),
+    (
+        "delete",
+        "/api/v1/accounts/organizations/{organization}/invitations/{invitation}",
+        None,
+        {"anonymous": 401, **dict.fromkeys(ALL_SIGNED_IN, DENIED), "leader": 204, "staff": 204},
+    ),
+    (
+        "post",
         "/api/v1/accounts/organizations",
         {"name": "New Place", "kind": "clinic", "country": "US"},
         {"anonymous": 401, **dict.fromkeys(ALL_SIGNED_IN, DENIED), "staff": 201},
@@ -307,6 +356,8 @@ def fill(template: str, world: World) -> str:
         membership=world.membership.pk,
         token=world.token_owner_token,
         member_email=world.member.email,
+        invitation=world.invitation.pk,
+        invitation_token=world.invitation_token,
     )
 
 
@@ -325,6 +376,7 @@ def state() -> tuple:
         services.Organization.objects.count(),
         services.User.objects.filter(is_active=True).count(),
         list(UserRole.objects.order_by("pk").values_list("user_id", "role")),
+        list(OrganizationInvitation.objects.order_by("pk").values_list("pk", "revoked_at")),
     )
 
 
