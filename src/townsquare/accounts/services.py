@@ -51,6 +51,21 @@ def _require(allowed: bool, message: str) -> None:
         raise PermissionRefused(message)
 
 
+def _require_member_manager(actor: User, organization: Organization) -> None:
+    _require(
+        permissions.can_manage_organization(actor, organization),
+        "Only the organization's leaders and center staff manage its members.",
+    )
+
+
+def _check_organization_role(role: str) -> None:
+    if role not in OrganizationRole.values:
+        raise ValidationFailed(
+            f"“{role}” is not an organization role.",
+            field_errors={"role": ["Choose leader or member."]},
+        )
+
+
 @transaction.atomic
 def user_create(
     *,
@@ -341,15 +356,8 @@ def membership_add(
     request: HttpRequest | None = None,
 ) -> OrganizationMembership:
     """A leader (or staff) adds a person who already has an account, by email address."""
-    _require(
-        permissions.can_manage_organization(actor, organization),
-        "Only the organization's leaders and center staff manage its members.",
-    )
-    if role not in OrganizationRole.values:
-        raise ValidationFailed(
-            f"“{role}” is not an organization role.",
-            field_errors={"role": ["Choose leader or member."]},
-        )
+    _require_member_manager(actor, organization)
+    _check_organization_role(role)
     person = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
     if person is None:
         raise NotFound(
@@ -378,12 +386,8 @@ def membership_change_role(
     request: HttpRequest | None = None,
 ) -> OrganizationMembership:
     organization = membership.organization
-    _require(
-        permissions.can_manage_organization(actor, organization),
-        "Only the organization's leaders and center staff manage its members.",
-    )
-    if role not in OrganizationRole.values:
-        raise ValidationFailed(f"“{role}” is not an organization role.")
+    _require_member_manager(actor, organization)
+    _check_organization_role(role)
     membership = lock_row(OrganizationMembership.objects.filter(pk=membership.pk))
     if _leaders_after(organization, membership, role) == 0:
         raise Conflict(
@@ -407,11 +411,8 @@ def membership_remove(
     *, actor: User, membership: OrganizationMembership, request: HttpRequest | None = None
 ) -> None:
     organization = membership.organization
-    is_self = membership.user_id == actor.pk
-    _require(
-        is_self or permissions.can_manage_organization(actor, organization),
-        "Only the organization's leaders and center staff manage its members.",
-    )
+    if membership.user_id != actor.pk:  # anyone may leave; removing others is for managers
+        _require_member_manager(actor, organization)
     membership = lock_row(OrganizationMembership.objects.filter(pk=membership.pk))
     if (
         membership.role == OrganizationRole.LEADER
@@ -660,15 +661,8 @@ def invitation_create(
     request: HttpRequest | None = None,
 ) -> OrganizationInvitation:
     """Invite someone by email; the link in the message lets them join once signed in."""
-    _require(
-        permissions.can_manage_organization(actor, organization),
-        "Only the organization's leaders and center staff manage its members.",
-    )
-    if role not in OrganizationRole.values:
-        raise ValidationFailed(
-            f"“{role}” is not an organization role.",
-            field_errors={"role": ["Choose leader or member."]},
-        )
+    _require_member_manager(actor, organization)
+    _check_organization_role(role)
     email = email.strip().lower()
     if organization.memberships.filter(user__email__iexact=email).exists():
         raise Conflict(f"{email} is already a member of {organization}.")
@@ -771,10 +765,7 @@ def invitation_accept(
 def invitation_revoke(
     *, actor: User, invitation: OrganizationInvitation, request: HttpRequest | None = None
 ) -> None:
-    _require(
-        permissions.can_manage_organization(actor, invitation.organization),
-        "Only the organization's leaders and center staff manage its members.",
-    )
+    _require_member_manager(actor, invitation.organization)
     invitation = lock_row(OrganizationInvitation.objects.filter(pk=invitation.pk))
     if invitation.accepted_at is not None:
         raise Conflict("This invitation has already been accepted.")
