@@ -186,6 +186,16 @@ def _sync_back_office_access(person: User) -> None:
         person.save(update_fields=["is_staff"])
 
 
+def _roles_changed(
+    *, actor: User, person: User, action: str, role: str, request: HttpRequest | None
+) -> None:
+    """What follows any role change: fresh roles, back-office access, audit, directory entry."""
+    person.forget_roles()
+    _sync_back_office_access(person)
+    audit_record(action=action, actor=actor, target=person, request=request, data={"role": role})
+    person_index(person.pk)
+
+
 @transaction.atomic
 def role_grant(*, actor: User, person: User, role: str, request: HttpRequest | None = None) -> None:
     _require(permissions.can_manage_roles(actor), "Only center staff manage roles.")
@@ -197,12 +207,9 @@ def role_grant(*, actor: User, person: User, role: str, request: HttpRequest | N
         user=person, role=role, defaults={"granted_by": actor}
     )
     if created:
-        person.forget_roles()
-        _sync_back_office_access(person)
-        audit_record(
-            action="role.granted", actor=actor, target=person, request=request, data={"role": role}
+        _roles_changed(
+            actor=actor, person=person, action="role.granted", role=role, request=request
         )
-        person_index(person.pk)
 
 
 @transaction.atomic
@@ -214,12 +221,9 @@ def role_revoke(
         raise Conflict("You cannot take away your own center-staff role; ask another staff member.")
     deleted, _ = UserRole.objects.filter(user=person, role=role).delete()
     if deleted:
-        person.forget_roles()
-        _sync_back_office_access(person)
-        audit_record(
-            action="role.revoked", actor=actor, target=person, request=request, data={"role": role}
+        _roles_changed(
+            actor=actor, person=person, action="role.revoked", role=role, request=request
         )
-        person_index(person.pk)
 
 
 @transaction.atomic
