@@ -11,6 +11,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from townsquare.academy.api import router as academy_router
 from townsquare.accounts.api import router as accounts_router
 from townsquare.accounts.auth import api_auth
 from townsquare.core.errors import (
@@ -111,6 +112,7 @@ def on_http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
 
 
 api.add_router("/accounts/", accounts_router)
+api.add_router("/academy/", academy_router)
 
 
 def api_routers() -> dict[str, Any]:

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "ninja",
     "townsquare.core",
     "townsquare.accounts",
+    "townsquare.academy",
 ]
 
 MIDDLEWARE = [
@@ -256,6 +257,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "townsquare"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+
+# --- Academy ------------------------------------------------------------------------------------
+# An external xAPI learning record store (its statements endpoint); empty keeps statements local.
+XAPI_LRS_ENDPOINT = env.str("XAPI_LRS_ENDPOINT", default="")
+XAPI_LRS_USERNAME = env.str("XAPI_LRS_USERNAME", default="")
+XAPI_LRS_PASSWORD = env.str("XAPI_LRS_PASSWORD", default="")
+XAPI_LRS_TIMEOUT = env.float("XAPI_LRS_TIMEOUT", default=10.0)
+# The Ed25519 private key (PEM) that signs Open Badges 3.0 credentials. Unset, a key is derived
+# from SECRET_KEY, so rotating SECRET_KEY changes the issuer key: set this in production.
+OPEN_BADGES_SIGNING_KEY = env.str("OPEN_BADGES_SIGNING_KEY", default="", multiline=True)
 
 # --- API ----------------------------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 25

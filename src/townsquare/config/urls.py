@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from townsquare.academy.views import credentials as academy_credentials
 from townsquare.accounts import views as account_views
 from townsquare.core import views as core_views
 
@@ -19,6 +20,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("", include("townsquare.accounts.urls")),
+    path("academy/", include("townsquare.academy.urls")),
+    path("verify/<str:code>", academy_credentials.verify, name="verify"),
 ]
 
 if settings.DEBUG:

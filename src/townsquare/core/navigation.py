@@ -26,6 +26,7 @@ def navigation_for(request: HttpRequest) -> list[NavItem]:
         entries.append(("Dashboard", reverse("dashboard")))
     if can_view_directory(user):
         entries.append(("People", reverse("accounts:directory")))
+    entries.append(("Academy", reverse("academy:catalog")))
     entries.append(("Organizations", reverse("accounts:organization_list")))
     path = request.path
     return [

@@ -1,0 +1,1 @@
+"""Searchable course text for ``core.search`` (kind ``course``)."""
