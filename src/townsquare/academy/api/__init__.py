@@ -2,9 +2,11 @@
 
 from ninja import Router
 
-from . import catalog, credentials, learning
+from . import catalog, credentials, credit, learning, programs
 
 router = Router(tags=["academy"])
 router.add_router("", catalog.router)
 router.add_router("", learning.router)
+router.add_router("", programs.router)
 router.add_router("", credentials.router)
+router.add_router("", credit.router)
