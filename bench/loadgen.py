@@ -33,6 +33,8 @@ class Target:
     path: str
     headers: dict[str, str] = field(default_factory=dict)
     expected_status: int = 200
+    method: str = "GET"
+    body: bytes = b""
 
 
 @dataclass
@@ -121,16 +123,23 @@ class OpenLoop:
 
     def fetch(self, target: Target) -> tuple[int, bytes]:
         """One request, for checks before the load starts."""
-        response = self.client.get(target.path, headers=target.headers)
+        response = self._send(target)
         try:
             return response.status_code, response.read()
         finally:
             response.release()
 
+    def _send(self, target: Target) -> Any:
+        if target.method == "GET":
+            return self.client.get(target.path, headers=target.headers)
+        return self.client.request(
+            target.method, target.path, body=target.body, headers=target.headers
+        )
+
     def _one(self, target: Target, due: float, samples: list[Sample]) -> None:
         started = time.perf_counter()
         try:
-            response = self.client.get(target.path, headers=target.headers)
+            response = self._send(target)
             try:
                 response.read()
                 outcome = str(response.status_code)

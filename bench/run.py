@@ -9,6 +9,8 @@ production settings, then drive each target at the same fixed rate, baseline fir
     healthz    GET /healthz                the cheapest JSON view: the stack's own cost
     api_me     GET /api/v1/accounts/me     with a personal API token (Authorization: Bearer)
     dashboard  GET /dashboard/             signed in with a session cookie
+    lesson_page     GET /academy/learn/<slug>/lessons/<id>/   an enrolled large-demo learner
+    progress_update POST /api/v1/academy/enrollments/<id>/lessons/<id>/complete  (their token)
 
 and print achieved requests/s, p50/p95/p99 latency, errors and each figure as a ratio to the
 baseline of the same run; the full results go to bench/results/<timestamp>-<engine>.json.
@@ -253,7 +255,7 @@ def with_ratios(results: list[dict[str, Any]]) -> None:
 
 def table(results: list[dict[str, Any]]) -> str:
     header = (
-        f"{'rate':>6} {'target':<10} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} "
+        f"{'rate':>6} {'target':<15} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} "
         f"{'p99 ms':>8} {'errors':>6}   {'x req/s':>7} {'x p50':>6} {'x p95':>6} "
         f"{'x p99':>6}  {'cpu':>4} {'other':>5}"
     )
@@ -262,7 +264,7 @@ def table(results: list[dict[str, Any]]) -> str:
         ratio = {key: value or 0.0 for key, value in r["ratio_to_baseline"].items()}
         cpu = {key: "" if value is None else f"{value:.0%}" for key, value in r["cpu"].items()}
         lines.append(
-            f"{r['offered_rate']:>6g} {r['name']:<10} {r['achieved_rps']:>7.1f} "
+            f"{r['offered_rate']:>6g} {r['name']:<15} {r['achieved_rps']:>7.1f} "
             f"{r['p50_ms']:>8.2f} {r['p95_ms']:>8.2f} {r['p99_ms']:>8.2f} {r['errors']:>6}   "
             f"{ratio['achieved_rps']:>7.2f} {ratio['p50_ms']:>6.2f} {ratio['p95_ms']:>6.2f} "
             f"{ratio['p99_ms']:>6.2f}  {cpu['busy']:>4} {cpu['other']:>5}"
@@ -286,7 +288,7 @@ def measure(
             status, body = driver.fetch(target)
             if status != target.expected_status:
                 raise SystemExit(
-                    f"{target.name}: GET {target.path} answered {status}, expected "
+                    f"{target.name}: {target.method} {target.path} answered {status}, expected "
                     f"{target.expected_status}: {body[:200]!r}; see var/bench/gunicorn.log"
                 )
         results = []
@@ -302,7 +304,10 @@ def measure(
                     log(f"Warning: {warning}.")
                 if warmup > 0:
                     driver.run(target, rate=rate, duration=warmup)
-                log(f"{target.name}: GET {target.path} at {rate:g} req/s for {duration:g} s…")
+                log(
+                    f"{target.name}: {target.method} {target.path} at {rate:g} req/s "
+                    f"for {duration:g} s…"
+                )
                 start = meter.snapshot()
                 summary = driver.run(target, rate=rate, duration=duration).summary()
                 during = meter.shares(start, meter.snapshot())
@@ -401,6 +406,30 @@ def setup(environment: dict[str, str]) -> dict[str, float]:
     return timings
 
 
+def academy_targets(learner: dict[str, Any], credentials: dict[str, Any]) -> list[Target]:
+    """The learner's lesson page, and marking that lesson complete through the API (after the
+    first request the lesson is already complete: the idempotent path a double click takes)."""
+    cookie = f"{credentials['session_cookie_name']}={credentials['session_cookie']}"
+    enrollment, lesson = learner["enrollment_id"], learner["lesson_id"]
+    return [
+        Target(
+            "lesson_page",
+            f"/academy/learn/{learner['course_slug']}/lessons/{lesson}/",
+            {"Cookie": cookie, "Accept": "text/html"},
+        ),
+        Target(
+            "progress_update",
+            f"/api/v1/academy/enrollments/{enrollment}/lessons/{lesson}/complete",
+            {
+                "Authorization": f"Bearer {credentials['token']}",
+                "Accept": "application/json",
+                "Content-Type": "application/json",
+            },
+            method="POST",
+        ),
+    ]
+
+
 def git_commit() -> str:
     try:
         completed = subprocess.run(
@@ -443,6 +472,9 @@ def main(argv: list[str] | None = None) -> int:
         ),
         Target("dashboard", "/dashboard/", {"Cookie": cookie, "Accept": "text/html"}),
     ]
+    learner = prepare(environment, "academy", "-")
+    learner_credentials = prepare(environment, "issue", learner["email"])
+    targets += academy_targets(learner, learner_credentials)
     port = free_port()
     try:
         with gunicorn(environment, port, options.workers) as server:
@@ -460,6 +492,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         try:
             prepare(environment, "revoke", options.user)
+            prepare(environment, "revoke", learner["email"])
         except (subprocess.SubprocessError, OSError) as error:
             log(f"Could not revoke the benchmark token: {error}")
     with_ratios(results)

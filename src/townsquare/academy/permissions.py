@@ -130,6 +130,30 @@ def can_view_item_analysis(user: Any, course: Course) -> bool:
     return can_author_course(user, course)
 
 
+def _studies_or_authors(user: Any, course: Course) -> bool:
+    if not _signed_in(user):
+        return False
+    if can_author_course(user, course):
+        return True
+    from .models import EnrollmentStatus
+
+    return (
+        Enrollment.objects.filter(user=user, course=course)
+        .exclude(status=EnrollmentStatus.WITHDRAWN)
+        .exists()
+    )
+
+
+def can_download_attachment(user: Any, attachment: Any) -> bool:
+    """A lesson's downloads: learners enrolled in the course (not withdrawn) and its authors."""
+    return _studies_or_authors(user, attachment.lesson.course)
+
+
+def can_view_lesson_media(user: Any, lesson: Any) -> bool:
+    """A lesson's captions file: the same people as its downloads."""
+    return _studies_or_authors(user, lesson.course)
+
+
 # Programs and cohorts --------------------------------------------------------------------------
 
 

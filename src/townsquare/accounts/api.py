@@ -5,10 +5,11 @@ No `from __future__ import annotations` here: django-ninja reads the annotations
 
 from typing import Any
 
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from townsquare.core.errors import NotFound
+from townsquare.core.models import MAX_OBJECT_ID
 from townsquare.core.pagination import Pagination
 
 from . import selectors, services
@@ -56,7 +57,7 @@ def me_update(request: AuthenticatedHttpRequest, payload: ProfileIn) -> Any:
 class PeopleFilter(Schema):
     q: str = ""
     profession: Profession | None = None
-    organization_id: int | None = None
+    organization_id: int | None = Field(None, ge=1, le=MAX_OBJECT_ID)
 
 
 @router.get("/people", response=list[PersonOut], summary="The people directory, with search")

@@ -247,9 +247,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Background work ------------------------------------------------------------------------------
 # With no broker, tasks run inline; services queue them with transaction.on_commit either way.
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+CELERY_TASK_ALWAYS_EAGER = not _BROKER_URL
+# Inline tasks still make Celery build a message producer; the in-memory transport keeps it from
+# guessing at a broker on localhost (and warning about it). Nothing is ever sent there.
+CELERY_BROKER_URL = _BROKER_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -267,6 +270,8 @@ XAPI_LRS_TIMEOUT = env.float("XAPI_LRS_TIMEOUT", default=10.0)
 # The Ed25519 private key (PEM) that signs Open Badges 3.0 credentials. Unset, a key is derived
 # from SECRET_KEY, so rotating SECRET_KEY changes the issuer key: set this in production.
 OPEN_BADGES_SIGNING_KEY = env.str("OPEN_BADGES_SIGNING_KEY", default="", multiline=True)
+# Lookups of /verify/<code> per client address (django-ratelimit notation), against enumeration.
+RATE_LIMIT_CREDENTIAL_VERIFY = env.str("RATE_LIMIT_CREDENTIAL_VERIFY", default="60/m")
 
 # --- API ----------------------------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 25

@@ -1,5 +1,20 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from ..views import reports
+
+urlpatterns = [
+    path("staff/reports/", reports.reports, name="reports"),
+    path("staff/reports/courses.csv", reports.reports_csv, name="reports_csv"),
+    path(
+        "author/quizzes/<int:quiz_id>/analysis/",
+        reports.quiz_item_analysis,
+        name="quiz_item_analysis",
+    ),
+    path(
+        "author/quizzes/<int:quiz_id>/analysis.csv",
+        reports.quiz_item_analysis_csv,
+        name="quiz_item_analysis_csv",
+    ),
+]

@@ -13,7 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 def _matrices() -> list[ModuleType]:
     """Each app's ``tests/test_permission_matrix*.py`` modules (an app may split it by area)."""
-    modules = []
+    modules: list[ModuleType] = []
     for config in apps.get_app_configs():
         if not config.name.startswith("townsquare."):
             continue
@@ -21,9 +21,11 @@ def _matrices() -> list[ModuleType]:
             tests = importlib.import_module(f"{config.name}.tests")
         except ModuleNotFoundError:
             continue
-        for module in pkgutil.iter_modules(tests.__path__):
-            if module.name.startswith("test_permission_matrix"):
-                modules.append(importlib.import_module(f"{tests.__name__}.{module.name}"))
+        modules.extend(
+            importlib.import_module(f"{tests.__name__}.{module.name}")
+            for module in pkgutil.iter_modules(tests.__path__)
+            if module.name.startswith("test_permission_matrix")
+        )
     return modules
 
 

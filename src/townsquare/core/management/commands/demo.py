@@ -16,9 +16,11 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="Do not print the sign-ins.")
 
     def handle(self, *args: Any, scale: str, quiet: bool, **options: Any) -> None:
+        from townsquare.academy import demo as academy_demo
         from townsquare.accounts import demo
 
         created = demo.load_small()
+        created = academy_demo.load_small() or created
         if scale == "large":
             from townsquare.accounts import demo_large
 

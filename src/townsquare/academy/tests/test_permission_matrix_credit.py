@@ -1,0 +1,314 @@
+"""CE credit, transcripts and reports: every page and endpoint against every role, refusals change
+nothing and are audited (same shape as accounts/tests/test_permission_matrix.py)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from townsquare.accounts.models import Role, User
+from townsquare.accounts.tests.factories import make_organization, make_staff, make_user
+from townsquare.core.models import AuditRecord
+
+from ..models import CreditActivity, CreditClaim, Disclosure, Evaluation, Quiz
+from ..services import credit as services
+from .factories import make_course, make_credit_activity, make_enrollment
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "patient", "member", "outsider", "org_member", "leader", "moderator", "staff"]
+
+
+@dataclass
+class World:
+    people: dict[str, User | None]
+    member: User
+    activity: CreditActivity
+    second: CreditActivity
+    disclosure: Disclosure
+    quiz: Quiz
+
+
+ANSWERS = {
+    "objective_1": "5",
+    "objective_2": "4",
+    "free_of_bias": "yes",
+    "practice_change": "yes",
+    "practice_detail": "Check every post for PHI.",
+    "overall": "5",
+}
+
+
+def _completed(user: User, activity: CreditActivity) -> None:
+    enrollment = make_enrollment(user, activity.course)  # type: ignore[arg-type]
+    enrollment.status = "completed"
+    enrollment.completed_at = timezone.now()
+    enrollment.save()
+
+
+@pytest.fixture
+def world() -> World:
+    leader = make_user(display_name="Lena Leader")
+    org_member = make_user(display_name="Omar Orgmember")
+    organization = make_organization(leader=leader, name="Matrix Hospital")
+    other = make_organization(name="Other Clinic")
+    outsider = make_user(display_name="Otto Outsider")
+    staff_actor = make_staff()
+    from townsquare.accounts import services as account_services
+
+    account_services.membership_add(
+        actor=staff_actor, organization=organization, email=org_member.email
+    )
+    account_services.membership_add(actor=staff_actor, organization=other, email=outsider.email)
+    member = make_user(display_name="Mia Member")
+    activity = make_credit_activity(make_course())
+    second = make_credit_activity(make_course())
+    _completed(member, activity)
+    _completed(member, second)
+    services.evaluation_submit(user=member, activity=activity, answers=ANSWERS)
+    people: dict[str, User | None] = {
+        "anonymous": None,
+        "patient": make_user(roles=(Role.PATIENT,), profession="patient_or_caregiver"),
+        "member": member,
+        "outsider": outsider,
+        "org_member": org_member,
+        "leader": leader,
+        "moderator": make_user(roles=(Role.MODERATOR, Role.MEMBER)),
+        "staff": make_staff(),
+    }
+    quiz = Quiz.objects.get(lesson__course=activity.course)
+    return World(people, member, activity, second, activity.disclosures.first(), quiz)  # type: ignore[arg-type]
+
+
+def client_as(world: World, role: str) -> Client:
+    client = Client()
+    person = world.people[role]
+    if person is not None:
+        client.force_login(person)
+    return client
+
+
+OK, REDIRECT_LOGIN, DENIED, MISSING = 200, "login", 403, 404
+ALL_SIGNED_IN = {role: OK for role in ROLES if role != "anonymous"}
+STAFF_ONLY = {"anonymous": REDIRECT_LOGIN, **dict.fromkeys(ALL_SIGNED_IN, DENIED), "staff": OK}
+SELF_OR_STAFF = {**STAFF_ONLY, "member": OK}
+
+PAGES = [
+    ("academy:credit_activity_edit", "get", "/academy/author/courses/{slug}/credit/", STAFF_ONLY),
+    (
+        "academy:credit_disclosure_add",
+        "get",
+        "/academy/author/courses/{slug}/credit/disclosures/new/",
+        STAFF_ONLY,
+    ),
+    (
+        "academy:credit_disclosure_edit",
+        "get",
+        "/academy/author/courses/{slug}/credit/disclosures/{disclosure}/",
+        STAFF_ONLY,
+    ),
+    (
+        "academy:credit_evaluation",
+        "get",
+        "/academy/learn/{slug}/evaluation/",
+        {"anonymous": REDIRECT_LOGIN, **ALL_SIGNED_IN},
+    ),
+    (
+        "academy:credit_claim",
+        "get",
+        "/academy/learn/{slug}/credit/",
+        {"anonymous": REDIRECT_LOGIN, **ALL_SIGNED_IN},
+    ),
+    (
+        "academy:transcript",
+        "get",
+        "/academy/transcript/",
+        {"anonymous": REDIRECT_LOGIN, **ALL_SIGNED_IN},
+    ),
+    (
+        "academy:transcript_pdf",
+        "get",
+        "/academy/transcript/pdf/",
+        {"anonymous": REDIRECT_LOGIN, **ALL_SIGNED_IN},
+    ),
+    ("academy:transcript_for", "get", "/academy/transcript/{member}/", SELF_OR_STAFF),
+    ("academy:transcript_for_pdf", "get", "/academy/transcript/{member}/pdf/", SELF_OR_STAFF),
+    ("academy:credit_export", "get", "/academy/staff/credit/export/", STAFF_ONLY),
+    ("academy:reports", "get", "/academy/staff/reports/", STAFF_ONLY),
+    ("academy:reports_csv", "get", "/academy/staff/reports/courses.csv", STAFF_ONLY),
+    ("academy:quiz_item_analysis", "get", "/academy/author/quizzes/{quiz}/analysis/", STAFF_ONLY),
+    (
+        "academy:quiz_item_analysis_csv",
+        "get",
+        "/academy/author/quizzes/{quiz}/analysis.csv",
+        STAFF_ONLY,
+    ),
+]
+
+AUTHOR_WRITE = {"anonymous": REDIRECT_LOGIN, **dict.fromkeys(ALL_SIGNED_IN, DENIED), "staff": 302}
+LEARNER_WRITE = {"anonymous": REDIRECT_LOGIN, **dict.fromkeys(ALL_SIGNED_IN, 422), "member": 302}
+
+WRITES = [
+    (
+        "academy:credit_activity_edit",
+        "/academy/author/courses/{slug}/credit/",
+        {"credit_type": "general", "max_hours": "1.5", "objectives": "- One\n- Two"},
+        AUTHOR_WRITE,
+    ),
+    (
+        "academy:credit_disclosure_add",
+        "/academy/author/courses/{slug}/credit/disclosures/new/",
+        {"person_name": "New Person", "role": "reviewer"},
+        AUTHOR_WRITE,
+    ),
+    (
+        "academy:credit_disclosure_edit",
+        "/academy/author/courses/{slug}/credit/disclosures/{disclosure}/",
+        {"person_name": "Renamed", "role": "planner"},
+        AUTHOR_WRITE,
+    ),
+    (
+        "academy:credit_disclosure_delete",
+        "/academy/author/courses/{slug}/credit/disclosures/{disclosure}/delete/",
+        {},
+        AUTHOR_WRITE,
+    ),
+    (
+        "academy:credit_evaluation",
+        "/academy/learn/{second_slug}/evaluation/",
+        ANSWERS,
+        LEARNER_WRITE,
+    ),
+    (
+        "academy:credit_claim",
+        "/academy/learn/{slug}/credit/",
+        {"hours": "1", "attested": "on", "license_number": "RN1", "license_state": "OH"},
+        LEARNER_WRITE,
+    ),
+]
+
+API = [
+    ("get", "/api/v1/academy/transcripts/me", None, {"anonymous": 401, **ALL_SIGNED_IN}),
+    (
+        "get",
+        "/api/v1/academy/users/{member}/transcript",
+        None,
+        {"anonymous": 401, **dict.fromkeys(ALL_SIGNED_IN, DENIED), "member": OK, "staff": OK},
+    ),
+    ("get", "/api/v1/academy/credit-claims", None, {"anonymous": 401, **ALL_SIGNED_IN}),
+    (
+        "get",
+        "/api/v1/academy/reports/courses",
+        None,
+        {"anonymous": 401, **dict.fromkeys(ALL_SIGNED_IN, DENIED), "staff": OK},
+    ),
+    (
+        "get",
+        "/api/v1/academy/quizzes/{quiz}/item-analysis",
+        None,
+        {"anonymous": 401, **dict.fromkeys(ALL_SIGNED_IN, DENIED), "staff": OK},
+    ),
+]
+
+API_WRITES = [
+    (
+        "post",
+        "/api/v1/academy/credit-activities/{second}/evaluations",
+        {"answers": ANSWERS},
+        {"anonymous": 401, **dict.fromkeys(ALL_SIGNED_IN, 422), "member": 201},
+    ),
+    (
+        "post",
+        "/api/v1/academy/credit-activities/{activity}/claims",
+        {"hours": "1", "attested": True, "license_number": "RN1", "license_state": "OH"},
+        {"anonymous": 401, **dict.fromkeys(ALL_SIGNED_IN, 422), "member": 201},
+    ),
+]
+
+
+def fill(template: str, world: World) -> str:
+    return template.format(
+        member=world.member.pk,
+        slug=world.activity.course.slug,  # type: ignore[union-attr]
+        second_slug=world.second.course.slug,  # type: ignore[union-attr]
+        disclosure=world.disclosure.pk,
+        quiz=world.quiz.pk,
+        activity=world.activity.pk,
+        second=world.second.pk,
+    )
+
+
+def check_status(response: Any, expected: Any) -> None:
+    if expected == REDIRECT_LOGIN:
+        assert response.status_code == 302
+        assert "/accounts/login/" in response["Location"]
+    else:
+        assert response.status_code == expected, response.content[:300]
+
+
+def state() -> tuple:
+    return (
+        list(CreditActivity.objects.order_by("pk").values_list("pk", "credit_type", "max_hours")),
+        list(Disclosure.objects.order_by("pk").values_list("pk", "person_name", "role")),
+        list(Evaluation.objects.order_by("pk").values_list("pk", "user_id", "activity_id")),
+        list(CreditClaim.objects.order_by("pk").values_list("pk", "user_id", "hours")),
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("name", "method", "path", "expected"), PAGES, ids=[row[0] for row in PAGES]
+)
+def test_pages(world, role, name, method, path, expected):
+    response = getattr(client_as(world, role), method)(fill(path, world))
+    check_status(response, expected[role])
+    if expected[role] == DENIED:
+        assert AuditRecord.objects.filter(action="access.refused").exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("name", "path", "data", "expected"), WRITES, ids=[row[0] for row in WRITES]
+)
+def test_page_writes(world, role, name, path, data, expected):
+    before = state()
+    response = client_as(world, role).post(fill(path, world), data)
+    check_status(response, expected[role])
+    if expected[role] in (DENIED, MISSING, REDIRECT_LOGIN, 422):
+        assert state() == before
+    else:
+        assert state() != before
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("method", "path", "body", "expected"), API, ids=[f"{row[0]} {row[1]}" for row in API]
+)
+def test_api_reads(world, role, method, path, body, expected):
+    response = getattr(client_as(world, role), method)(fill(path, world))
+    check_status(response, expected[role])
+    if response.status_code >= 400:
+        assert response["Content-Type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("method", "path", "body", "expected"),
+    API_WRITES,
+    ids=[f"{row[0]} {row[1]}" for row in API_WRITES],
+)
+def test_api_writes(world, role, method, path, body, expected):
+    before = state()
+    response = getattr(client_as(world, role), method)(
+        fill(path, world), data=json.dumps(body), content_type="application/json"
+    )
+    check_status(response, expected[role])
+    if expected[role] in (DENIED, 401, 422):
+        assert state() == before
+    if expected[role] in (DENIED, 401):
+        assert response.json()["code"] in {"permission-denied", "not-authenticated"}
