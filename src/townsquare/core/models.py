@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.db import models
 
-
 # The largest primary key a BigAutoField holds on both engines: bigger numbers from outside (API
 # filters, path ids) would overflow SQLite's INTEGER, so schemas cap ids with it.
 MAX_OBJECT_ID = 2**63 - 1

@@ -3,18 +3,27 @@ that refusals change nothing and are audited."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.signals import request_finished
 from django.db import close_old_connections
-from django.test import Client
 
 from townsquare.accounts.models import Role, User
 from townsquare.accounts.tests.factories import make_staff, make_user
-from townsquare.core.models import AuditRecord
+from townsquare.core.testing.matrix import (
+    DENIED,
+    MISSING,
+    OK,
+    REDIRECT_LOGIN,
+    api_ids,
+    assert_api_read,
+    assert_page,
+    assert_page_write,
+    client_as,
+    page_ids,
+)
 
 from ..models import Course, Lesson, LessonAttachment, Module, Question
 from ..services import catalog as services
@@ -79,15 +88,6 @@ def world() -> World:
     return World(people, course, draft, module, lesson, video, quiz_lesson, question, attachment)
 
 
-def client_as(world: World, role: str) -> Client:
-    client = Client()
-    person = world.people[role]
-    if person is not None:
-        client.force_login(person)
-    return client
-
-
-OK, REDIRECT_LOGIN, DENIED, MISSING = 200, "login", 403, 404
 AUTHORS = {"teacher": OK, "staff": OK}
 INSTRUCTORS = {
     "anonymous": REDIRECT_LOGIN,
@@ -345,14 +345,6 @@ def release(response) -> None:
         request_finished.connect(close_old_connections)
 
 
-def check_status(response, expected) -> None:
-    if expected == REDIRECT_LOGIN:
-        assert response.status_code == 302
-        assert "/accounts/login/" in response["Location"]
-    else:
-        assert response.status_code == expected, response.content[:300]
-
-
 def state() -> tuple:
     return (
         list(Course.objects.order_by("pk").values_list("pk", "code", "title", "status")),
@@ -364,21 +356,17 @@ def state() -> tuple:
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize(
-    ("name", "method", "path", "expected"), PAGES, ids=[row[0] for row in PAGES]
-)
+@pytest.mark.parametrize(("name", "method", "path", "expected"), PAGES, ids=page_ids(PAGES))
 def test_pages(world, role, name, method, path, expected):
     response = getattr(client_as(world, role), method)(fill(path, world))
-    check_status(response, expected[role])
-    release(response)
-    if expected[role] == DENIED:
-        assert AuditRecord.objects.filter(action="access.refused").exists()
+    try:
+        assert_page(response, expected[role])
+    finally:
+        release(response)
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize(
-    ("name", "path", "data", "expected"), WRITES, ids=[row[0] for row in WRITES]
-)
+@pytest.mark.parametrize(("name", "path", "data", "expected"), WRITES, ids=page_ids(WRITES))
 def test_page_writes(world, role, name, path, data, expected):
     before = state()
     payload = (
@@ -390,23 +378,19 @@ def test_page_writes(world, role, name, path, data, expected):
         }
     )
     response = client_as(world, role).post(fill(path, world), payload)
-    check_status(response, expected[role])
-    if expected[role] in (DENIED, MISSING, REDIRECT_LOGIN):
-        assert state() == before
-    else:
-        assert state() != before
-    if expected[role] == DENIED:
-        assert AuditRecord.objects.filter(action="access.refused").exists()
+    assert_page_write(
+        response,
+        expected[role],
+        before,
+        state(),
+        unchanged=(DENIED, MISSING, REDIRECT_LOGIN),
+        changed_otherwise=True,
+        audited=True,
+    )
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize(
-    ("method", "path", "body", "expected"), API, ids=[f"{row[0]} {row[1]}" for row in API]
-)
+@pytest.mark.parametrize(("method", "path", "body", "expected"), API, ids=api_ids(API))
 def test_api_reads(world, role, method, path, body, expected):
     response = getattr(client_as(world, role), method)(fill(path, world))
-    check_status(response, expected[role])
-    if response.status_code >= 400:
-        assert response["Content-Type"] == "application/problem+json"
-    else:
-        json.loads(response.content)
+    assert_api_read(response, expected[role], json_body=True)

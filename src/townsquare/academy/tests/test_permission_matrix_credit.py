@@ -3,17 +3,26 @@ nothing and are audited (same shape as accounts/tests/test_permission_matrix.py)
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from townsquare.accounts.models import Role, User
 from townsquare.accounts.tests.factories import make_organization, make_staff, make_user
-from townsquare.core.models import AuditRecord
+from townsquare.core.testing.matrix import (
+    DENIED,
+    OK,
+    REDIRECT_LOGIN,
+    api_ids,
+    assert_api_read,
+    assert_api_write,
+    assert_page,
+    assert_page_write,
+    client_as,
+    page_ids,
+    send_json,
+)
 
 from ..models import CreditActivity, CreditClaim, Disclosure, Evaluation, Quiz
 from ..services import credit as services
@@ -85,15 +94,6 @@ def world() -> World:
     return World(people, member, activity, second, activity.disclosures.first(), quiz)  # type: ignore[arg-type]
 
 
-def client_as(world: World, role: str) -> Client:
-    client = Client()
-    person = world.people[role]
-    if person is not None:
-        client.force_login(person)
-    return client
-
-
-OK, REDIRECT_LOGIN, DENIED, MISSING = 200, "login", 403, 404
 ALL_SIGNED_IN = {role: OK for role in ROLES if role != "anonymous"}
 STAFF_ONLY = {"anonymous": REDIRECT_LOGIN, **dict.fromkeys(ALL_SIGNED_IN, DENIED), "staff": OK}
 SELF_OR_STAFF = {**STAFF_ONLY, "member": OK}
@@ -243,14 +243,6 @@ def fill(template: str, world: World) -> str:
     )
 
 
-def check_status(response: Any, expected: Any) -> None:
-    if expected == REDIRECT_LOGIN:
-        assert response.status_code == 302
-        assert "/accounts/login/" in response["Location"]
-    else:
-        assert response.status_code == expected, response.content[:300]
-
-
 def state() -> tuple:
     return (
         list(CreditActivity.objects.order_by("pk").values_list("pk", "credit_type", "max_hours")),
@@ -261,54 +253,34 @@ def state() -> tuple:
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize(
-    ("name", "method", "path", "expected"), PAGES, ids=[row[0] for row in PAGES]
-)
+@pytest.mark.parametrize(("name", "method", "path", "expected"), PAGES, ids=page_ids(PAGES))
 def test_pages(world, role, name, method, path, expected):
     response = getattr(client_as(world, role), method)(fill(path, world))
-    check_status(response, expected[role])
-    if expected[role] == DENIED:
-        assert AuditRecord.objects.filter(action="access.refused").exists()
+    assert_page(response, expected[role])
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize(
-    ("name", "path", "data", "expected"), WRITES, ids=[row[0] for row in WRITES]
-)
+@pytest.mark.parametrize(("name", "path", "data", "expected"), WRITES, ids=page_ids(WRITES))
 def test_page_writes(world, role, name, path, data, expected):
     before = state()
     response = client_as(world, role).post(fill(path, world), data)
-    check_status(response, expected[role])
-    if expected[role] in (DENIED, MISSING, REDIRECT_LOGIN, 422):
-        assert state() == before
-    else:
-        assert state() != before
+    assert_page_write(response, expected[role], before, state(), changed_otherwise=True)
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize(
-    ("method", "path", "body", "expected"), API, ids=[f"{row[0]} {row[1]}" for row in API]
-)
+@pytest.mark.parametrize(("method", "path", "body", "expected"), API, ids=api_ids(API))
 def test_api_reads(world, role, method, path, body, expected):
     response = getattr(client_as(world, role), method)(fill(path, world))
-    check_status(response, expected[role])
-    if response.status_code >= 400:
-        assert response["Content-Type"] == "application/problem+json"
+    assert_api_read(response, expected[role])
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(
-    ("method", "path", "body", "expected"),
-    API_WRITES,
-    ids=[f"{row[0]} {row[1]}" for row in API_WRITES],
+    ("method", "path", "body", "expected"), API_WRITES, ids=api_ids(API_WRITES)
 )
 def test_api_writes(world, role, method, path, body, expected):
     before = state()
-    response = getattr(client_as(world, role), method)(
-        fill(path, world), data=json.dumps(body), content_type="application/json"
+    response = send_json(client_as(world, role), method, fill(path, world), body)
+    assert_api_write(
+        response, expected[role], before, state(), unchanged=(DENIED, 401, 422), audited=False
     )
-    check_status(response, expected[role])
-    if expected[role] in (DENIED, 401, 422):
-        assert state() == before
-    if expected[role] in (DENIED, 401):
-        assert response.json()["code"] in {"permission-denied", "not-authenticated"}

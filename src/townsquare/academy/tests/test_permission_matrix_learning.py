@@ -3,11 +3,9 @@ change nothing."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 import pytest
-from django.test import Client
 
 from townsquare.academy.models import Course, Enrollment, QuizAttempt
 from townsquare.academy.services.quizzes import attempt_start, attempt_submit
@@ -22,7 +20,20 @@ from townsquare.academy.tests.test_learning_support import (
 from townsquare.accounts import services as account_services
 from townsquare.accounts.models import Organization, Role, User
 from townsquare.accounts.tests.factories import make_organization, make_staff, make_user
-from townsquare.core.models import AuditRecord
+from townsquare.core.testing.matrix import (
+    DENIED,
+    MISSING,
+    OK,
+    REDIRECT_LOGIN,
+    api_ids,
+    assert_api_read,
+    assert_api_write,
+    assert_page,
+    assert_page_write,
+    client_as,
+    page_ids,
+    send_json,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -84,15 +95,6 @@ def world(completion_calls) -> World:  # noqa: F811
     )
 
 
-def client_as(world: World, role: str) -> Client:
-    client = Client()
-    person = world.people[role]
-    if person is not None:
-        client.force_login(person)
-    return client
-
-
-OK, REDIRECT_LOGIN, DENIED, MISSING = 200, "login", 403, 404
 SIGNED_IN = [role for role in ROLES if role != "anonymous"]
 ALL_SIGNED_IN = dict.fromkeys(SIGNED_IN, OK)
 LEARNER_ONLY = {"anonymous": REDIRECT_LOGIN, **dict.fromkeys(SIGNED_IN, DENIED)}
@@ -251,65 +253,48 @@ def fill(template: str, world: World) -> str:
     )
 
 
-def check_status(response, expected) -> None:
-    if expected == REDIRECT_LOGIN:
-        assert response.status_code == 302
-        assert "/accounts/login/" in response["Location"]
-    else:
-        assert response.status_code == expected, response.content[:300]
-
-
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize(
-    ("name", "method", "path", "expected"), PAGES, ids=[row[0] for row in PAGES]
-)
+@pytest.mark.parametrize(("name", "method", "path", "expected"), PAGES, ids=page_ids(PAGES))
 def test_pages(world, role, name, method, path, expected):
     response = getattr(client_as(world, role), method)(fill(path, world))
-    check_status(response, expected[role])
-    if expected[role] == DENIED:
-        assert AuditRecord.objects.filter(action="access.refused").exists()
+    assert_page(response, expected[role])
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize(
-    ("name", "path", "data", "expected"), WRITES, ids=[row[0] for row in WRITES]
-)
+@pytest.mark.parametrize(("name", "path", "data", "expected"), WRITES, ids=page_ids(WRITES))
 def test_page_writes(world, role, name, path, data, expected):
     before = learning_state()
     payload = {key: fill(value, world) for key, value in data.items()}
     response = client_as(world, role).post(fill(path, world), payload)
-    check_status(response, expected[role])
-    if expected[role] in (DENIED, MISSING, REDIRECT_LOGIN):
-        assert learning_state() == before
+    assert_page_write(
+        response,
+        expected[role],
+        before,
+        learning_state(),
+        unchanged=(DENIED, MISSING, REDIRECT_LOGIN),
+    )
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize(
-    ("method", "path", "body", "expected"), API, ids=[f"{row[0]} {row[1]}" for row in API]
-)
+@pytest.mark.parametrize(("method", "path", "body", "expected"), API, ids=api_ids(API))
 def test_api_reads(world, role, method, path, body, expected):
     response = getattr(client_as(world, role), method)(fill(path, world))
-    check_status(response, expected[role])
-    if response.status_code >= 400:
-        assert response["Content-Type"] == "application/problem+json"
+    assert_api_read(response, expected[role])
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(
-    ("method", "path", "body", "expected"),
-    API_WRITES,
-    ids=[f"{row[0]} {row[1]}" for row in API_WRITES],
+    ("method", "path", "body", "expected"), API_WRITES, ids=api_ids(API_WRITES)
 )
 def test_api_writes(world, role, method, path, body, expected):
     before = learning_state()
-    response = getattr(client_as(world, role), method)(
-        fill(path, world),
-        data=json.dumps(body) if body is not None else None,
-        content_type="application/json",
+    response = send_json(client_as(world, role), method, fill(path, world), body)
+    assert_api_write(
+        response,
+        expected[role],
+        before,
+        learning_state(),
+        unchanged=(DENIED, MISSING, 401),
+        problem_for=(DENIED, MISSING, 401),
+        code_for=(),
     )
-    check_status(response, expected[role])
-    if expected[role] in (DENIED, MISSING, 401):
-        assert learning_state() == before
-        assert response["Content-Type"] == "application/problem+json"
-    if expected[role] == DENIED:
-        assert AuditRecord.objects.filter(action="access.refused").exists()

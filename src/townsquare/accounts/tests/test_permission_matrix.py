@@ -3,13 +3,11 @@ nothing and are audited. A new URL without a row here fails `test_every_url_is_i
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 
 import pytest
 from django.core import mail
-from django.test import Client
 
 from townsquare.accounts import services
 from townsquare.accounts.models import (
@@ -21,7 +19,20 @@ from townsquare.accounts.models import (
     UserRole,
 )
 from townsquare.accounts.tests.factories import make_organization, make_staff, make_user
-from townsquare.core.models import AuditRecord
+from townsquare.core.testing.matrix import (
+    DENIED,
+    MISSING,
+    OK,
+    REDIRECT_LOGIN,
+    api_ids,
+    assert_api_read,
+    assert_api_write,
+    assert_page,
+    assert_page_write,
+    client_as,
+    page_ids,
+    send_json,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -77,15 +88,6 @@ def world(django_capture_on_commit_callbacks) -> World:
     )
 
 
-def client_as(world: World, role: str) -> Client:
-    client = Client()
-    person = world.people[role]
-    if person is not None:
-        client.force_login(person)
-    return client
-
-
-OK, REDIRECT_LOGIN, DENIED, MISSING = 200, "login", 403, 404
 ALL_SIGNED_IN = {role: OK for role in ROLES if role != "anonymous"}
 
 # (name, method, path template, expected by role) — pages.
@@ -360,14 +362,6 @@ def fill(template: str, world: World) -> str:
     )
 
 
-def check_status(response, expected) -> None:
-    if expected == REDIRECT_LOGIN:
-        assert response.status_code == 302
-        assert "/accounts/login/" in response["Location"]
-    else:
-        assert response.status_code == expected, response.content[:300]
-
-
 def state() -> tuple:
     return (
         list(OrganizationMembership.objects.order_by("pk").values_list("pk", "role")),
@@ -380,57 +374,33 @@ def state() -> tuple:
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize(
-    ("name", "method", "path", "expected"), PAGES, ids=[row[0] for row in PAGES]
-)
+@pytest.mark.parametrize(("name", "method", "path", "expected"), PAGES, ids=page_ids(PAGES))
 def test_pages(world, role, name, method, path, expected):
     response = getattr(client_as(world, role), method)(fill(path, world))
-    check_status(response, expected[role])
-    if expected[role] == DENIED:
-        assert AuditRecord.objects.filter(action="access.refused").exists()
+    assert_page(response, expected[role])
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize(
-    ("name", "path", "data", "expected"), WRITES, ids=[row[0] for row in WRITES]
-)
+@pytest.mark.parametrize(("name", "path", "data", "expected"), WRITES, ids=page_ids(WRITES))
 def test_page_writes(world, role, name, path, data, expected):
     before = state()
     response = client_as(world, role).post(fill(path, world), data)
-    check_status(response, expected[role])
-    if expected[role] in (DENIED, MISSING, REDIRECT_LOGIN, 422):
-        assert state() == before
+    assert_page_write(response, expected[role], before, state())
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize(
-    ("method", "path", "body", "expected"), API, ids=[f"{row[0]} {row[1]}" for row in API]
-)
+@pytest.mark.parametrize(("method", "path", "body", "expected"), API, ids=api_ids(API))
 def test_api_reads(world, role, method, path, body, expected):
     response = getattr(client_as(world, role), method)(fill(path, world))
-    check_status(response, expected[role])
-    if response.status_code >= 400:
-        assert response["Content-Type"] == "application/problem+json"
+    assert_api_read(response, expected[role])
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(
-    ("method", "path", "body", "expected"),
-    API_WRITES,
-    ids=[f"{row[0]} {row[1]}" for row in API_WRITES],
+    ("method", "path", "body", "expected"), API_WRITES, ids=api_ids(API_WRITES)
 )
 def test_api_writes(world, role, method, path, body, expected):
     before = state()
     payload = {key: fill(value, world) for key, value in body.items()} if body else None
-    client = client_as(world, role)
-    response = getattr(client, method)(
-        fill(path, world),
-        data=json.dumps(payload) if payload else None,
-        content_type="application/json",
-    )
-    check_status(response, expected[role])
-    if expected[role] in (DENIED, 401):
-        assert state() == before
-        assert response.json()["code"] in {"permission-denied", "not-authenticated"}
-    if expected[role] == DENIED:
-        assert AuditRecord.objects.filter(action="access.refused").exists()
+    response = send_json(client_as(world, role), method, fill(path, world), payload)
+    assert_api_write(response, expected[role], before, state())
