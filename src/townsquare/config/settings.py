@@ -247,11 +247,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Background work ------------------------------------------------------------------------------
 # With no broker, tasks run inline; services queue them with transaction.on_commit either way.
-_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
-CELERY_TASK_ALWAYS_EAGER = not _BROKER_URL
-# Inline tasks still make Celery build a message producer; the in-memory transport keeps it from
-# guessing at a broker on localhost (and warning about it). Nothing is ever sent there.
-CELERY_BROKER_URL = _BROKER_URL or "memory://localhost/"
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
@@ -285,5 +282,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Inline (brokerless) tasks still make Celery build a producer without connecting it;
+        # kombu then warns on every task that it "reverts to localhost". Nothing is sent there.
+        "kombu.connection": {"level": "WARNING" if CELERY_BROKER_URL else "ERROR"},
+    },
 }

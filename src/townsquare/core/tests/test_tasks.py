@@ -6,6 +6,7 @@ import os
 import time
 from pathlib import Path
 
+import kombu.pools
 import pytest
 from django.core import mail
 from django.db import transaction
@@ -17,12 +18,16 @@ BROKER_URL = os.environ.get("TOWNSQUARE_TEST_BROKER_URL", "")
 
 
 def _use_broker(**conf: object) -> None:
-    """Point the app at another broker; drop connection pools made for the previous one."""
+    """Point the app at another broker; drop connection pools made for the previous one.
+
+    kombu keeps producer pools in a global registry keyed by connection, so switching back would
+    hand out the pool closed here; ``kombu.pools.reset`` empties that registry too."""
     app.conf.update(conf)
     if app._pool is not None:
         app._pool.force_close_all()
     app._pool = None
     app.amqp._producer_pool = None
+    kombu.pools.reset()
 
 
 @pytest.mark.django_db(transaction=True)
