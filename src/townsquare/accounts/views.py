@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from townsquare.core.errors import DomainError
+from townsquare.core.forms import form_errors_from
 from townsquare.core.models import AuditRecord
 from townsquare.core.uploads import attachment_response
 
@@ -35,19 +36,6 @@ from .http import AuthenticatedHttpRequest
 from .models import OrganizationInvitation
 
 PAGE_SIZE = 24
-
-
-def _form_errors_from(  # type: ignore[no-untyped-def]
-    error: DomainError, form, field_names: dict[str, str] | None = None
-) -> None:
-    """Show a service's error beside the form field it concerns (``field_names`` maps names)."""
-    if error.field_errors:
-        for name, field_messages in error.field_errors.items():
-            field = (field_names or {}).get(name, name)
-            for message in field_messages:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        form.add_error(None, error.message)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -162,7 +150,7 @@ def settings_profile(request: AuthenticatedHttpRequest) -> HttpResponse:
             )
         except DomainError as error:
             user.refresh_from_db()
-            _form_errors_from(error, form, {"avatar": "avatar_upload"})
+            form_errors_from(error, form, {"avatar": "avatar_upload"})
         else:
             messages.success(request, "Your profile is saved.")
             return redirect("accounts:settings_profile")
@@ -182,7 +170,7 @@ def settings_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
                 request=request,
             )
         except DomainError as error:
-            _form_errors_from(error, form)
+            form_errors_from(error, form)
         else:
             new_token = issued.raw
             form = ApiTokenForm()
@@ -268,7 +256,7 @@ def organization_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 **form.cleaned_data,
             )
         except DomainError as error:
-            _form_errors_from(error, form)
+            form_errors_from(error, form)
         else:
             messages.success(request, f"{organization.name} is created.")
             return redirect("accounts:organization_detail", slug=organization.slug)
@@ -314,7 +302,7 @@ def organization_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpRespo
                 request=request,
             )
         except DomainError as error:
-            _form_errors_from(error, form)
+            form_errors_from(error, form)
         else:
             messages.success(request, "The organization is saved.")
             return redirect("accounts:organization_detail", slug=organization.slug)
@@ -339,7 +327,7 @@ def organization_members(request: AuthenticatedHttpRequest, slug: str) -> HttpRe
                 **form.cleaned_data,
             )
         except DomainError as error:
-            _form_errors_from(error, form)
+            form_errors_from(error, form)
         else:
             if isinstance(added, OrganizationInvitation):
                 messages.success(

@@ -14,22 +14,13 @@ from django.views.decorators.http import require_POST
 
 from townsquare.accounts.http import AuthenticatedHttpRequest
 from townsquare.core.errors import DomainError, NotFound, PermissionRefused, ValidationFailed
+from townsquare.core.forms import form_errors_from
 
 from .. import permissions
 from ..forms.authoring import AttachmentsForm, CourseForm, LessonForm, ModuleForm, QuestionForm
 from ..models import Course, Lesson, LessonAttachment, LessonKind, Module, Question, Quiz
 from ..selectors import catalog as selectors
 from ..services import catalog as services
-
-
-def _show_errors(error: DomainError, form: Any, names: dict[str, str] | None = None) -> None:
-    if error.field_errors:
-        for service_name, field_messages in error.field_errors.items():
-            name = (names or {}).get(service_name, service_name)
-            for message in field_messages:
-                form.add_error(name if name in form.fields else None, message)
-    else:
-        form.add_error(None, error.message)
 
 
 def _course(request: AuthenticatedHttpRequest, slug: str) -> Course:
@@ -99,7 +90,7 @@ def course_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                     actor=request.user, fields=form.fields_for_service()
                 )
             except DomainError as error:
-                _show_errors(error, form)
+                form_errors_from(error, form)
             else:
                 messages.success(request, f"Created {course.code}. Now add modules and lessons.")
                 return _manage(course)
@@ -126,7 +117,7 @@ def course_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
                     actor=request.user, course=course, fields=form.fields_for_service()
                 )
             except DomainError as error:
-                _show_errors(error, form)
+                form_errors_from(error, form)
             else:
                 messages.success(request, "Saved the course details.")
                 return _manage(course)
@@ -230,7 +221,7 @@ def module_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpRe
             try:
                 services.module_update(actor=request.user, module=module, **form.cleaned_data)
             except DomainError as error:
-                _show_errors(error, form)
+                form_errors_from(error, form)
             else:
                 messages.success(request, "Saved the module.")
                 return _manage(course)
@@ -272,7 +263,7 @@ def lesson_create(request: AuthenticatedHttpRequest, slug: str, module_pk: int) 
                     fields=form.fields_for_service(form.cleaned_data["kind"]),
                 )
             except DomainError as error:
-                _show_errors(error, form)
+                form_errors_from(error, form)
             else:
                 messages.success(request, f"Added the lesson “{lesson.title}”.")
                 if lesson.kind in (LessonKind.ATTACHMENTS, LessonKind.QUIZ):
@@ -352,7 +343,7 @@ def lesson_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpRe
                     actor=request.user, lesson=lesson, fields=form.fields_for_service(lesson.kind)
                 )
             except DomainError as error:
-                _show_errors(error, form)
+                form_errors_from(error, form)
             else:
                 messages.success(request, "Saved the lesson.")
                 return redirect("academy:authoring_lesson", course.slug, lesson.pk)
@@ -382,7 +373,7 @@ def attachments_add(request: AuthenticatedHttpRequest, slug: str, pk: int) -> Ht
                 actor=request.user, lesson=lesson, files=form.cleaned_data["uploads"]
             )
         except DomainError as error:
-            _show_errors(error, form, {"files": "uploads"})
+            form_errors_from(error, form, {"files": "uploads"})
         else:
             messages.success(request, f"Added {len(added)} file{'s' if len(added) != 1 else ''}.")
             return redirect("academy:authoring_lesson", course.slug, lesson.pk)
@@ -441,7 +432,7 @@ def question_create(request: AuthenticatedHttpRequest, slug: str, lesson_pk: int
                     actor=request.user, quiz=quiz, fields=form.fields_for_service()
                 )
             except DomainError as error:
-                _show_errors(error, form)
+                form_errors_from(error, form)
             else:
                 messages.success(request, "Added the question.")
                 return redirect("academy:authoring_lesson", course.slug, lesson.pk)
@@ -463,7 +454,7 @@ def question_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> Http
                     actor=request.user, question=question, fields=form.fields_for_service()
                 )
             except DomainError as error:
-                _show_errors(error, form)
+                form_errors_from(error, form)
             else:
                 messages.success(request, "Saved the question.")
                 return redirect("academy:authoring_lesson", course.slug, lesson.pk)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from townsquare.accounts.http import AuthenticatedHttpRequest
 from townsquare.accounts.models import User
 from townsquare.core.errors import DomainError, NotFound, PermissionRefused
+from townsquare.core.forms import form_errors_from
 
 from .. import permissions
 from ..forms.credit import (
@@ -57,15 +58,6 @@ def stream_csv(rows: Iterable[list[Any]], filename: str) -> StreamingHttpRespons
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-def form_errors_from(error: DomainError, form: Any) -> None:
-    if error.field_errors:
-        for name, field_messages in error.field_errors.items():
-            for message in field_messages:
-                form.add_error(name if name in form.fields else None, message)
-    else:
-        form.add_error(None, error.message)
 
 
 def _course(slug: str) -> Course:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from townsquare.accounts.http import AuthenticatedHttpRequest
 from townsquare.accounts.models import User
 from townsquare.core.errors import DomainError, PermissionRefused
+from townsquare.core.forms import form_errors_from
 from townsquare.core.uploads import attachment_response
 
 from .. import permissions
@@ -27,15 +28,6 @@ from ..forms.credentials import (
 from ..models import FellowshipLevel, SubmissionStatus
 from ..selectors import credentials as selectors
 from ..services import fellowship as services
-
-
-def _errors_onto(error: DomainError, form: Any) -> None:
-    if error.field_errors:
-        for name, field_messages in error.field_errors.items():
-            for message in field_messages:
-                form.add_error(name if name in form.fields else None, message)
-    else:
-        form.add_error(None, error.message)
 
 
 @login_required
@@ -83,7 +75,7 @@ def submission_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         except DomainError as error:
             if error.status == 403:
                 raise
-            _errors_onto(error, form)
+            form_errors_from(error, form)
         else:
             messages.success(request, "Draft saved. Submit it for review when it is ready.")
             return redirect("academy:fellowship_submission", pk=submission.pk)
@@ -146,7 +138,7 @@ def submission_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except DomainError as error:
             if error.status == 403:
                 raise
-            _errors_onto(error, form)
+            form_errors_from(error, form)
         else:
             messages.success(request, "Saved.")
             return redirect("academy:fellowship_submission", pk=submission.pk)
@@ -205,7 +197,7 @@ def submission_comment(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         except DomainError as error:
             if error.status == 403:
                 raise
-            _errors_onto(error, form)
+            form_errors_from(error, form)
         else:
             messages.success(request, "Comment added.")
             return redirect("academy:fellowship_submission", pk=pk)
@@ -230,7 +222,7 @@ def submission_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         except DomainError as error:
             if error.status == 403:
                 raise
-            _errors_onto(error, form)
+            form_errors_from(error, form)
         else:
             messages.success(request, "Your decision is recorded and the applicant is told.")
             return redirect("academy:fellowship_review_queue")
@@ -272,7 +264,7 @@ def award_platinum(request: AuthenticatedHttpRequest) -> HttpResponse:
             except DomainError as error:
                 if error.status == 403:
                     raise
-                _errors_onto(error, form)
+                form_errors_from(error, form)
             else:
                 messages.success(request, f"{person} is now a Platinum fellow.")
                 return redirect("academy:credential_detail", pk=credential.pk)

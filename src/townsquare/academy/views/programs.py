@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from townsquare.accounts.http import AuthenticatedHttpRequest
 from townsquare.core.errors import DomainError, PermissionRefused
+from townsquare.core.forms import form_errors_from
 
 from .. import permissions
 from ..forms.programs import (
@@ -25,15 +26,6 @@ from ..forms.programs import (
 from ..selectors import programs as selectors
 from ..services import cohorts as cohort_services
 from ..services import programs as program_services
-
-
-def _form_errors_from(error: DomainError, form: Any) -> None:
-    if error.field_errors:
-        for name, field_messages in error.field_errors.items():
-            for message in field_messages:
-                form.add_error(name if name in form.fields else None, message)
-    else:
-        form.add_error(None, error.message)
 
 
 def _refuse_unless(allowed: bool, message: str) -> None:
@@ -97,7 +89,7 @@ def program_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 **{name: form.cleaned_data[name] for name in program_services.PROGRAM_FIELDS},
             )
         except DomainError as error:
-            _form_errors_from(error, form)
+            form_errors_from(error, form)
         else:
             messages.success(request, "The program is saved. Now add its courses.")
             return redirect("academy:program_edit", slug=program.slug)
@@ -121,7 +113,7 @@ def program_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             )
         except DomainError as error:
             program.refresh_from_db()
-            _form_errors_from(error, form)
+            form_errors_from(error, form)
         else:
             messages.success(request, "The program is saved.")
             return redirect("academy:program_edit", slug=program.slug)
@@ -217,7 +209,7 @@ def cohort_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 capacity=form.cleaned_data["capacity"],
             )
         except DomainError as error:
-            _form_errors_from(error, form)
+            form_errors_from(error, form)
         else:
             messages.success(request, "The cohort is created. Now add its people.")
             return redirect("academy:cohort_detail", pk=cohort.pk)
