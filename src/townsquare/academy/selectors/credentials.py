@@ -41,6 +41,11 @@ def course_credential_for(*, user: Any, course: Any) -> Credential | None:
     ).first()
 
 
+def revoked_credentials() -> QuerySet[Credential]:
+    """Every revoked credential, oldest revocation first (for the public revocation list)."""
+    return Credential.objects.filter(revoked_at__isnull=False).order_by("revoked_at", "pk")
+
+
 def credential_by_code(*, code: str) -> Credential | None:
     """For the public verification page: anyone may look up a code (rate-limited by the view)."""
     return (

@@ -17,6 +17,7 @@ import datetime
 import hashlib
 import hmac
 import uuid
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -194,6 +195,28 @@ def _achievement(credential: Credential) -> dict[str, Any]:
     }
 
 
+def badge_id(credential: Credential) -> str:
+    """The credential's stable id in its badge (a UUID derived from its verification address)."""
+    verify_url = f"{settings.SITE_URL.rstrip('/')}/verify/{credential.verification_code}"
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, verify_url)}"
+
+
+def revocation_list_id() -> str:
+    return f"{settings.SITE_URL.rstrip('/')}/academy/issuer/revocations"
+
+
+def revocation_list(revoked: Iterable[Credential]) -> dict[str, Any]:
+    """The 1EdTech Revocation List that each badge's ``credentialStatus`` points verifiers to."""
+    return {
+        "id": revocation_list_id(),
+        "issuer": issuer_id(),
+        "revokedCredentials": [
+            {"id": badge_id(credential), "revocationReason": credential.revoked_reason}
+            for credential in revoked
+        ],
+    }
+
+
 def badge_document(credential: Credential) -> dict[str, Any]:
     """The unsigned OpenBadgeCredential for one credential."""
     verify_url = f"{settings.SITE_URL.rstrip('/')}/verify/{credential.verification_code}"
@@ -206,13 +229,14 @@ def badge_document(credential: Credential) -> dict[str, Any]:
         subject["creditsEarned"] = float(credential.hours)
     return {
         "@context": CONTEXT,
-        "id": f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, verify_url)}",
+        "id": badge_id(credential),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "issuer": {"id": issuer_id(), "type": ["Profile"], "name": ISSUER_NAME},
         "validFrom": _timestamp(credential.issued_at),
         "name": credential.title,
         "credentialSubject": subject,
-        # Revocation is checked on the public verification page (it says "revoked" with a reason).
+        # Verifiers learn of revocation from the issuer's list, people from the verification page.
+        "credentialStatus": {"id": revocation_list_id(), "type": "1EdTechRevocationList"},
         "evidence": [
             {
                 "id": verify_url,

@@ -19,15 +19,19 @@ from townsquare.academy.tests.factories import make_course, make_enrollment
 from townsquare.core.errors import Conflict
 
 
-@pytest.fixture
-def credential(db, member):
+def _completed(enrollment):
     from django.utils import timezone
 
-    enrollment = make_enrollment(member, make_course(code="SM 201", title="Campaigns"))
     enrollment.status = EnrollmentStatus.COMPLETED
     enrollment.completed_at = timezone.now()
     enrollment.save()
-    return course_certificate_issue(enrollment=enrollment)
+    return enrollment
+
+
+@pytest.fixture
+def credential(db, member):
+    enrollment = make_enrollment(member, make_course(code="SM 201", title="Campaigns"))
+    return course_certificate_issue(enrollment=_completed(enrollment))
 
 
 @hypothesis_settings(deadline=None)
@@ -180,6 +184,27 @@ def test_issuer_document_lists_the_key(db):
     assert method["type"] == "Multikey"
     assert method["publicKeyMultibase"] == badges.public_key_multibase()
     assert document["assertionMethod"] == [method["id"]]
+
+
+def test_the_revocation_list_names_revoked_badges_only(client, settings, credential, staff, member):
+    badge = badges.credential_badge(credential)
+    assert badge["credentialStatus"] == {
+        "id": f"{settings.SITE_URL}/academy/issuer/revocations",
+        "type": "1EdTechRevocationList",
+    }
+    other = course_certificate_issue(
+        enrollment=_completed(make_enrollment(member, make_course(code="SM 202")))
+    )
+    assert client.get("/academy/issuer/revocations").json()["revokedCredentials"] == []
+
+    credential_revoke(actor=staff, credential=credential, reason="Issued in error")
+
+    listed = client.get("/academy/issuer/revocations").json()
+    assert listed["issuer"] == badges.issuer_id()
+    assert listed["revokedCredentials"] == [
+        {"id": badge["id"], "revocationReason": "Issued in error"}
+    ]
+    assert badges.badge_id(other) not in json.dumps(listed)
 
 
 def test_revoked_credentials_have_no_badge(credential, staff):

@@ -100,6 +100,12 @@ PAGES = [
     ("verify (unknown)", "get", "/verify/ABCDEFGHJKMNPQRS", dict.fromkeys(ROLES, MISSING)),
     ("academy:issuer", "get", "/academy/issuer", {"anonymous": OK, **ALL_SIGNED_IN}),
     (
+        "academy:revocation_list",
+        "get",
+        "/academy/issuer/revocations",
+        {"anonymous": OK, **ALL_SIGNED_IN},
+    ),
+    (
         "academy:my_credentials",
         "get",
         "/academy/credentials/",

@@ -17,6 +17,7 @@ urlpatterns = [
         name="credential_revoke",
     ),
     path("issuer", credentials.issuer, name="issuer"),
+    path("issuer/revocations", credentials.revocation_list, name="revocation_list"),
     path("fellowship/", fellowship.fellowship, name="fellowship"),
     path("fellowship/new/", fellowship.submission_create, name="fellowship_submission_create"),
     path("fellowship/review/", fellowship.review_queue, name="fellowship_review_queue"),

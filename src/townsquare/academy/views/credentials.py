@@ -66,6 +66,15 @@ def issuer(request: HttpRequest) -> JsonResponse:
     return response
 
 
+@require_GET
+def revocation_list(request: HttpRequest) -> JsonResponse:
+    """The 1EdTech Revocation List every badge's ``credentialStatus`` names: public, as the
+    verification page is."""
+    return JsonResponse(
+        badges.revocation_list(selectors.revoked_credentials()), json_dumps_params={"indent": 2}
+    )
+
+
 @login_required
 def my_credentials(request: AuthenticatedHttpRequest) -> HttpResponse:
     credentials = list(selectors.credential_list(user=request.user))
