@@ -17,9 +17,11 @@ from townsquare.academy.models import (
 from townsquare.academy.services import fellowship
 from townsquare.academy.services.credentials import course_certificate_issue
 from townsquare.academy.tests.factories import make_course, make_enrollment
-from townsquare.accounts import services as account_services
-from townsquare.accounts.models import Role, User
-from townsquare.accounts.tests.factories import make_organization, make_staff, make_user
+from townsquare.accounts.models import User
+from townsquare.accounts.tests.factories import (
+    MATRIX_ROLES,
+    make_matrix_people,
+)
 from townsquare.core.testing.matrix import (
     DENIED,
     MISSING,
@@ -37,7 +39,7 @@ from townsquare.core.testing.matrix import (
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "patient", "member", "outsider", "org_member", "leader", "moderator", "staff"]
+ROLES = MATRIX_ROLES
 
 PLAN = " ".join(["We will post weekly patient-safety tips for our community."] * 8)
 
@@ -52,27 +54,8 @@ class World:
 
 @pytest.fixture
 def world() -> World:
-    leader = make_user(display_name="Lena Leader")
-    org_member = make_user(display_name="Omar Orgmember")
-    outsider = make_user(display_name="Otto Outsider")
-    organization = make_organization(leader=leader, name="Matrix Hospital")
-    other = make_organization(name="Other Clinic")
-    staff_actor = make_staff()
-    account_services.membership_add(
-        actor=staff_actor, organization=organization, email=org_member.email
-    )
-    account_services.membership_add(actor=staff_actor, organization=other, email=outsider.email)
-    member = make_user(display_name="Mia Member")
-    people: dict[str, User | None] = {
-        "anonymous": None,
-        "patient": make_user(roles=(Role.PATIENT,), profession="patient_or_caregiver"),
-        "member": member,
-        "outsider": outsider,
-        "org_member": org_member,
-        "leader": leader,
-        "moderator": make_user(roles=(Role.MODERATOR, Role.MEMBER)),
-        "staff": make_staff(),
-    }
+    cast = make_matrix_people()
+    people, member = cast.people, cast.member
     enrollment = make_enrollment(member, make_course())
     enrollment.status = EnrollmentStatus.COMPLETED
     enrollment.completed_at = timezone.now()

@@ -8,8 +8,11 @@ from dataclasses import dataclass
 import pytest
 from django.utils import timezone
 
-from townsquare.accounts.models import Role, User
-from townsquare.accounts.tests.factories import make_organization, make_staff, make_user
+from townsquare.accounts.models import User
+from townsquare.accounts.tests.factories import (
+    MATRIX_ROLES,
+    make_matrix_people,
+)
 from townsquare.core.testing.matrix import (
     DENIED,
     OK,
@@ -30,7 +33,7 @@ from .factories import make_course, make_credit_activity, make_enrollment
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "patient", "member", "outsider", "org_member", "leader", "moderator", "staff"]
+ROLES = MATRIX_ROLES
 
 
 @dataclass
@@ -62,34 +65,13 @@ def _completed(user: User, activity: CreditActivity) -> None:
 
 @pytest.fixture
 def world() -> World:
-    leader = make_user(display_name="Lena Leader")
-    org_member = make_user(display_name="Omar Orgmember")
-    organization = make_organization(leader=leader, name="Matrix Hospital")
-    other = make_organization(name="Other Clinic")
-    outsider = make_user(display_name="Otto Outsider")
-    staff_actor = make_staff()
-    from townsquare.accounts import services as account_services
-
-    account_services.membership_add(
-        actor=staff_actor, organization=organization, email=org_member.email
-    )
-    account_services.membership_add(actor=staff_actor, organization=other, email=outsider.email)
-    member = make_user(display_name="Mia Member")
+    cast = make_matrix_people()
+    people, member = cast.people, cast.member
     activity = make_credit_activity(make_course())
     second = make_credit_activity(make_course())
     _completed(member, activity)
     _completed(member, second)
     services.evaluation_submit(user=member, activity=activity, answers=ANSWERS)
-    people: dict[str, User | None] = {
-        "anonymous": None,
-        "patient": make_user(roles=(Role.PATIENT,), profession="patient_or_caregiver"),
-        "member": member,
-        "outsider": outsider,
-        "org_member": org_member,
-        "leader": leader,
-        "moderator": make_user(roles=(Role.MODERATOR, Role.MEMBER)),
-        "staff": make_staff(),
-    }
     quiz = Quiz.objects.get(lesson__course=activity.course)
     return World(people, member, activity, second, activity.disclosures.first(), quiz)  # type: ignore[arg-type]
 

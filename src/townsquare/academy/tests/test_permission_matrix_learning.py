@@ -17,9 +17,11 @@ from townsquare.academy.tests.test_learning_support import (
     text_lessons,
     wrong_answers,
 )
-from townsquare.accounts import services as account_services
-from townsquare.accounts.models import Organization, Role, User
-from townsquare.accounts.tests.factories import make_organization, make_staff, make_user
+from townsquare.accounts.models import Organization, User
+from townsquare.accounts.tests.factories import (
+    MATRIX_ROLES,
+    make_matrix_people,
+)
 from townsquare.core.testing.matrix import (
     DENIED,
     MISSING,
@@ -37,7 +39,7 @@ from townsquare.core.testing.matrix import (
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "patient", "member", "outsider", "org_member", "leader", "moderator", "staff"]
+ROLES = MATRIX_ROLES
 
 
 @dataclass
@@ -55,27 +57,8 @@ class World:
 
 @pytest.fixture
 def world(completion_calls) -> World:  # noqa: F811
-    leader = make_user(display_name="Lena Leader")
-    org_member = make_user(display_name="Omar Orgmember")
-    outsider = make_user(display_name="Otto Outsider")
-    organization = make_organization(leader=leader, name="Matrix Hospital")
-    other = make_organization(name="Other Clinic")
-    staff_actor = make_staff()
-    account_services.membership_add(
-        actor=staff_actor, organization=organization, email=org_member.email
-    )
-    account_services.membership_add(actor=staff_actor, organization=other, email=outsider.email)
-    member = make_user(display_name="Mia Member")
-    people: dict[str, User | None] = {
-        "anonymous": None,
-        "patient": make_user(roles=(Role.PATIENT,), profession="patient_or_caregiver"),
-        "member": member,
-        "outsider": outsider,
-        "org_member": org_member,
-        "leader": leader,
-        "moderator": make_user(roles=(Role.MODERATOR, Role.MEMBER)),
-        "staff": make_staff(),
-    }
+    cast = make_matrix_people()
+    people, member, organization = cast.people, cast.member, cast.organization
     course = make_course()
     enrollment = make_enrollment(member, course)
     quiz = quiz_of(course)

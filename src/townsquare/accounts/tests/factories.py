@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 
 import factory
 
 from townsquare.accounts import services
-from townsquare.accounts.models import Organization, OrganizationRole, Role, User
+from townsquare.accounts.models import (
+    Organization,
+    OrganizationMembership,
+    OrganizationRole,
+    Role,
+    User,
+)
 
 PASSWORD = "correct-horse-battery-9"
 _sequence = itertools.count(1)
@@ -65,3 +72,56 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"clinic-{n}")
     kind = "clinic"
     country = "US"
+
+
+# The people every permission matrix tests against (see core/testing/matrix.py).
+MATRIX_ROLES = [
+    "anonymous",
+    "patient",
+    "member",
+    "outsider",
+    "org_member",
+    "leader",
+    "moderator",
+    "staff",
+]
+
+
+@dataclass
+class MatrixPeople:
+    """One person per matrix role: ``org_member`` and ``leader`` belong to ``organization``,
+    ``outsider`` to another one; ``member`` is the professional whose things the rows touch."""
+
+    people: dict[str, User | None]
+    organization: Organization
+    membership: OrganizationMembership  # org_member's
+
+    @property
+    def member(self) -> User:
+        member = self.people["member"]
+        assert member is not None
+        return member
+
+
+def make_matrix_people() -> MatrixPeople:
+    leader = make_user(display_name="Lena Leader")
+    org_member = make_user(display_name="Omar Orgmember")
+    outsider = make_user(display_name="Otto Outsider")
+    organization = make_organization(leader=leader, name="Matrix Hospital")
+    other = make_organization(name="Other Clinic")
+    staff_actor = make_staff()
+    membership = services.membership_add(
+        actor=staff_actor, organization=organization, email=org_member.email
+    )
+    services.membership_add(actor=staff_actor, organization=other, email=outsider.email)
+    people: dict[str, User | None] = {
+        "anonymous": None,
+        "patient": make_user(roles=(Role.PATIENT,), profession="patient_or_caregiver"),
+        "member": make_user(display_name="Mia Member"),
+        "outsider": outsider,
+        "org_member": org_member,
+        "leader": leader,
+        "moderator": make_user(roles=(Role.MODERATOR, Role.MEMBER)),
+        "staff": make_staff(),
+    }
+    return MatrixPeople(people, organization, membership)

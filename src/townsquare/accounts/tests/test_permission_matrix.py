@@ -14,11 +14,13 @@ from townsquare.accounts.models import (
     Organization,
     OrganizationInvitation,
     OrganizationMembership,
-    Role,
     User,
     UserRole,
 )
-from townsquare.accounts.tests.factories import make_organization, make_staff, make_user
+from townsquare.accounts.tests.factories import (
+    MATRIX_ROLES,
+    make_matrix_people,
+)
 from townsquare.core.testing.matrix import (
     DENIED,
     MISSING,
@@ -36,7 +38,7 @@ from townsquare.core.testing.matrix import (
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "patient", "member", "outsider", "org_member", "leader", "moderator", "staff"]
+ROLES = MATRIX_ROLES
 
 
 @dataclass
@@ -53,28 +55,11 @@ class World:
 
 @pytest.fixture
 def world(django_capture_on_commit_callbacks) -> World:
-    leader = make_user(display_name="Lena Leader")
-    org_member = make_user(display_name="Omar Orgmember")
-    outsider = make_user(display_name="Otto Outsider")
-    organization = make_organization(leader=leader, name="Matrix Hospital")
-    other = make_organization(name="Other Clinic")
-    staff_actor = make_staff()
-    patient = make_user(roles=(Role.PATIENT,), profession="patient_or_caregiver")
-    member = make_user(display_name="Mia Member")
-    membership = services.membership_add(
-        actor=staff_actor, organization=organization, email=org_member.email
-    )
-    services.membership_add(actor=staff_actor, organization=other, email=outsider.email)
-    people: dict[str, User | None] = {
-        "anonymous": None,
-        "patient": patient,
-        "member": member,
-        "outsider": outsider,
-        "org_member": org_member,
-        "leader": leader,
-        "moderator": make_user(roles=(Role.MODERATOR, Role.MEMBER)),
-        "staff": make_staff(),
-    }
+    cast = make_matrix_people()
+    people, organization, membership = cast.people, cast.organization, cast.membership
+    member, patient, leader = cast.member, people["patient"], people["leader"]
+    assert patient is not None
+    assert leader is not None
     token = services.api_token_create(user=member, name="matrix").token
     with django_capture_on_commit_callbacks(execute=True):
         invitation = services.invitation_create(
