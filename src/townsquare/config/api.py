@@ -23,6 +23,7 @@ from townsquare.core.errors import (
     ValidationFailed,
 )
 from townsquare.core.middleware import audit_refusal
+from townsquare.events.api import router as events_router
 
 api = NinjaAPI(
     title="Townsquare API",
@@ -113,6 +114,7 @@ def on_http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
 
 api.add_router("/accounts/", accounts_router)
 api.add_router("/academy/", academy_router)
+api.add_router("/events/", events_router)
 
 
 def api_routers() -> dict[str, Any]:

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "townsquare.core",
     "townsquare.accounts",
     "townsquare.academy",
+    "townsquare.events",
 ]
 
 MIDDLEWARE = [

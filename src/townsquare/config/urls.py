@@ -21,6 +21,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("townsquare.accounts.urls")),
     path("academy/", include("townsquare.academy.urls")),
+    path("events/", include("townsquare.events.urls")),
     path("verify/<str:code>", academy_credentials.verify, name="verify"),
 ]
 

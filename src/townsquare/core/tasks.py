@@ -13,10 +13,13 @@ def send_email(
     html_body: str = "",
     from_email: str | None = None,
     headers: dict[str, str] | None = None,
+    attachments: list[dict[str, str]] | None = None,
 ) -> None:
     message = EmailMultiAlternatives(
         subject=subject, body=body, from_email=from_email, to=to, headers=headers or {}
     )
     if html_body:
         message.attach_alternative(html_body, "text/html")
+    for attachment in attachments or []:
+        message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
     message.send()

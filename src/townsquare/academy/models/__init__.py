@@ -25,6 +25,7 @@ from .credentials import (
     SubmissionStatus,
 )
 from .credit import (
+    ActivityCompletion,
     CreditActivity,
     CreditClaim,
     CreditType,
@@ -48,6 +49,7 @@ from .learning import (
 from .statements import VERB_IRIS, LearningStatement, Verb
 
 __all__ = [
+    "ActivityCompletion",
     "FELLOWSHIP_ORDER",
     "TIER_ORDER",
     "VERB_IRIS",

@@ -16,6 +16,7 @@ class CredentialKind(models.TextChoices):
     COURSE = "course", "Course certificate"
     PROGRAM = "program", "Program certificate"
     FELLOWSHIP = "fellowship", "Fellowship"
+    ATTENDANCE = "attendance", "Certificate of attendance"
 
 
 class FellowshipLevel(models.TextChoices):
@@ -47,6 +48,9 @@ class Credential(TimeStampedModel):
         Program, null=True, blank=True, on_delete=models.PROTECT, related_name="credentials"
     )
     level = models.CharField(max_length=10, choices=FellowshipLevel.choices, blank=True)
+    # What an attendance certificate is for, named by the app that asked for it ("events.event:12");
+    # the academy never reads it beyond keeping one live certificate per person and subject.
+    subject_reference = models.CharField(max_length=80, blank=True)
     # What the certificate says, frozen at issue time: later edits to the course don't change it.
     title = models.CharField(max_length=250)
     recipient_name = models.CharField(max_length=200)
@@ -78,10 +82,16 @@ class Credential(TimeStampedModel):
                 condition=Q(kind="fellowship", revoked_at__isnull=True),
                 name="credential_one_live_per_level",
             ),
+            models.UniqueConstraint(
+                fields=["user", "subject_reference"],
+                condition=Q(kind="attendance", revoked_at__isnull=True),
+                name="credential_one_live_per_subject",
+            ),
             models.CheckConstraint(
                 condition=(Q(kind="course") & Q(course__isnull=False))
                 | (Q(kind="program") & Q(program__isnull=False))
-                | (Q(kind="fellowship") & ~Q(level="")),
+                | (Q(kind="fellowship") & ~Q(level=""))
+                | (Q(kind="attendance") & ~Q(subject_reference="")),
                 name="credential_kind_has_subject",
             ),
         ]

@@ -19,14 +19,18 @@ class CreditType(models.TextChoices):
 
 
 class CreditActivity(TimeStampedModel):
-    """The CE credit one course (or, later, one event) offers.
+    """The CE credit one course or one event offers.
 
-    ``course`` is the only kind of activity until the events module exists; it will add its own
-    nullable link and the check constraint will then require exactly one.
+    A course's activity links to it here. Another app's activity (an event's) has no course: that
+    app holds the link, records who completed the activity through ``activity_completion_record``
+    and names it in ``title``.
     """
 
     course = models.OneToOneField(
         Course, null=True, blank=True, on_delete=models.CASCADE, related_name="credit_activity"
+    )
+    title = models.CharField(
+        max_length=250, blank=True, help_text="The activity's name when it is not a course."
     )
     credit_type = models.CharField(max_length=12, choices=CreditType.choices)
     max_hours = models.DecimalField(max_digits=5, decimal_places=2)
@@ -41,11 +45,33 @@ class CreditActivity(TimeStampedModel):
         verbose_name_plural = "credit activities"
         constraints = [
             models.CheckConstraint(condition=Q(max_hours__gt=0), name="credit_max_hours_positive"),
-            models.CheckConstraint(condition=Q(course__isnull=False), name="credit_has_activity"),
+            models.CheckConstraint(
+                condition=Q(course__isnull=False) | ~Q(title=""), name="credit_has_activity"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_credit_type_display()} — {self.max_hours} h"
+
+
+class ActivityCompletion(models.Model):
+    """Someone completed an activity that is not a course (attended an event), recorded by the app
+    that runs it; CE evaluations and claims for such activities require one."""
+
+    activity = models.ForeignKey(
+        CreditActivity, on_delete=models.CASCADE, related_name="completions"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    completed_on = models.DateField()
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "user"], name="activity_completion_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} completed {self.activity_id} on {self.completed_on}"
 
 
 class DisclosureRole(models.TextChoices):

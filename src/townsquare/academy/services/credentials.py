@@ -196,6 +196,32 @@ def fellowship_credential_issue(*, user: User, level: str, citation: str = "") -
 
 
 @transaction.atomic
+def attendance_certificate_issue(
+    *, user: User, subject_reference: str, title: str, hours: Decimal, credit_statement: str = ""
+) -> Credential:
+    """A certificate of attendance for another app's occasion (an event), once per subject.
+
+    ``subject_reference`` names the occasion ("events.event:12"); the caller has checked that the
+    person attended. Returns the live certificate if one was issued before."""
+    if not subject_reference or len(subject_reference) > 80:
+        raise ValidationFailed("A certificate of attendance needs what it is for.")
+    existing = _live(user=user, kind=CredentialKind.ATTENDANCE, subject_reference=subject_reference)
+    if existing is not None:
+        return existing
+    credential = _create(
+        user=user,
+        kind=CredentialKind.ATTENDANCE,
+        subject_reference=subject_reference,
+        title=title[:250],
+        recipient_name=user.display_name,
+        hours=hours,
+        credit_statement=credit_statement[:300],
+    )
+    _announce(credential)
+    return credential
+
+
+@transaction.atomic
 def credential_revoke(*, actor: User, credential: Credential, reason: str) -> Credential:
     """Withdraw a credential (staff). It stays on record; the verification page says revoked."""
     if not can_revoke_credential(actor):

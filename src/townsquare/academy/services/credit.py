@@ -25,6 +25,7 @@ from townsquare.core.locks import lock_row
 
 from .. import permissions
 from ..models import (
+    ActivityCompletion,
     Course,
     CreditActivity,
     CreditClaim,
@@ -137,6 +138,94 @@ def credit_activity_save(
         },
     )
     return activity
+
+
+@transaction.atomic
+def external_credit_activity_save(
+    *,
+    actor: User,
+    activity: CreditActivity | None,
+    title: str,
+    credit_type: str,
+    max_hours: Decimal,
+    objectives: str,
+    accreditation_statement: str = "",
+    activity_number: str = "",
+    released_on: datetime.date | None = None,
+    expires_on: datetime.date | None = None,
+) -> CreditActivity:
+    """Create or update the credit of an activity that is not a course (an event).
+
+    Called by the owning app's service, which has already checked that ``actor`` may manage it."""
+    if activity is not None and activity.course_id is not None:
+        raise ValidationFailed("This credit activity belongs to a course; edit it there.")
+    title = title.strip()[:250]
+    activity_number = activity_number.strip()
+    _check_activity(
+        credit_type=credit_type,
+        max_hours=max_hours,
+        objectives=objectives,
+        activity_number=activity_number,
+        released_on=released_on,
+        expires_on=expires_on,
+    )
+    if not title:
+        raise ValidationFailed("Name the activity.", field_errors={"title": ["Name the activity."]})
+    is_new = activity is None
+    if activity is None:
+        activity = CreditActivity()
+    activity.title = title
+    activity.credit_type = credit_type
+    activity.max_hours = max_hours
+    activity.objectives = objectives.strip()
+    activity.accreditation_statement = accreditation_statement.strip()
+    activity.activity_number = activity_number
+    activity.released_on = released_on
+    activity.expires_on = expires_on
+    activity.save()
+    audit_record(
+        action="academy.credit.activity_created" if is_new else "academy.credit.activity_updated",
+        actor=actor,
+        target=activity,
+        data={"title": title, "credit_type": credit_type, "max_hours": str(max_hours)},
+    )
+    return activity
+
+
+@transaction.atomic
+def activity_completion_record(
+    *, activity: CreditActivity, user: User, completed_on: datetime.date
+) -> ActivityCompletion:
+    """Record that ``user`` completed a non-course activity; repeating it changes nothing."""
+    if activity.course_id is not None:
+        raise ValidationFailed("A course's completion comes from its enrollment.")
+    completion, _created = ActivityCompletion.objects.get_or_create(
+        activity=activity, user=user, defaults={"completed_on": completed_on}
+    )
+    return completion
+
+
+@transaction.atomic
+def activity_completion_withdraw(*, activity: CreditActivity, user: User) -> bool:
+    """Undo a completion recorded by mistake, unless credit was already claimed for it."""
+    if CreditClaim.objects.filter(activity=activity, user=user).exists():
+        raise Conflict("Credit has already been claimed for this activity; it stays completed.")
+    deleted, _ = ActivityCompletion.objects.filter(activity=activity, user=user).delete()
+    return bool(deleted)
+
+
+def _completion_date(user: User, activity: CreditActivity) -> datetime.date | None:
+    """When ``user`` completed the activity: the course's completion, or the recorded one."""
+    if activity.course_id is None:
+        return (
+            ActivityCompletion.objects.filter(activity=activity, user=user)
+            .values_list("completed_on", flat=True)
+            .first()
+        )
+    enrollment = _completed_enrollment(user, activity)
+    if enrollment is None or enrollment.completed_at is None:
+        return None
+    return timezone.localdate(enrollment.completed_at)
 
 
 @transaction.atomic
@@ -283,9 +372,10 @@ def _completed_enrollment(user: User, activity: CreditActivity) -> Enrollment | 
 def evaluation_submit(
     *, user: User, activity: CreditActivity, answers: dict[str, Any]
 ) -> Evaluation:
-    """Record the learner's evaluation, once; it requires a completed course."""
-    if _completed_enrollment(user, activity) is None:
-        raise ValidationFailed("Complete the course before you evaluate it.")
+    """Record the learner's evaluation, once; it requires a completed course or activity."""
+    if _completion_date(user, activity) is None:
+        noun = "course" if activity.course_id else "activity"
+        raise ValidationFailed(f"Complete the {noun} before you evaluate it.")
     cleaned = _clean_answers(activity, answers)
     if Evaluation.objects.filter(user=user, activity=activity).exists():
         raise Conflict("You have already evaluated this activity.")
@@ -373,6 +463,25 @@ def _check_identifiers(
     return values
 
 
+def _locked_completion_date(user: User, activity: CreditActivity) -> datetime.date:
+    """Lock what the claim rests on (the enrollment or the completion) and return its date."""
+    if activity.course_id is None:
+        try:
+            completion = lock_row(ActivityCompletion.objects.filter(user=user, activity=activity))
+        except ActivityCompletion.DoesNotExist as error:
+            raise ValidationFailed("Attend the activity before you claim credit.") from error
+        return completion.completed_on
+    try:
+        enrollment = lock_row(Enrollment.objects.filter(user=user, course=_course_of(activity)))
+    except Enrollment.DoesNotExist as error:
+        raise ValidationFailed("Enroll in and complete the course before you claim credit.") from (
+            error
+        )
+    if enrollment.status != EnrollmentStatus.COMPLETED or enrollment.completed_at is None:
+        raise ValidationFailed("Complete the course before you claim credit.")
+    return timezone.localdate(enrollment.completed_at)
+
+
 @transaction.atomic
 def credit_claim(
     *,
@@ -387,15 +496,7 @@ def credit_claim(
     birth_day: int | None = None,
 ) -> CreditClaim:
     """Claim the activity's credit: completed course, evaluation, attested hours, identifiers."""
-    try:
-        enrollment = lock_row(Enrollment.objects.filter(user=user, course=_course_of(activity)))
-    except Enrollment.DoesNotExist as error:
-        raise ValidationFailed("Enroll in and complete the course before you claim credit.") from (
-            error
-        )
-    if enrollment.status != EnrollmentStatus.COMPLETED or enrollment.completed_at is None:
-        raise ValidationFailed("Complete the course before you claim credit.")
-    completed_on = timezone.localdate(enrollment.completed_at)
+    completed_on = _locked_completion_date(user, activity)
     if activity.expires_on and completed_on > activity.expires_on:
         raise ValidationFailed(
             f"Credit for this activity expired on {activity.expires_on.isoformat()}; "
@@ -498,7 +599,7 @@ def _export_row(claim: CreditClaim) -> list[str]:
         claim.license_state,
         claim.nabp_eprofile_id,
         birth,
-        course.title if course else "",
+        course.title if course else claim.activity.title,
         claim.activity.activity_number,
         claim.get_credit_type_display(),
         claim.completed_on.isoformat(),

@@ -1,0 +1,5 @@
+"""Events API: after."""
+
+from ninja import Router
+
+router = Router()

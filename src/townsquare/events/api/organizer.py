@@ -1,0 +1,5 @@
+"""Events API: organizer."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,5 @@
+"""Events API: public."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,5 @@
+"""Events API: registration."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,7 @@
+"""Event pages: organizer."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

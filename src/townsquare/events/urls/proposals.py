@@ -1,0 +1,7 @@
+"""Event pages: proposals."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
