@@ -2,7 +2,8 @@
 
 townsquare up                 migrate, load demo data once, print sign-ins, serve (development)
 townsquare serve [--dev]      serve with gunicorn (or Django's development server with --dev)
-townsquare worker             run a Celery worker (needs CELERY_BROKER_URL)
+townsquare worker [--beat]    run a Celery worker (needs CELERY_BROKER_URL); --beat also runs
+                              the periodic tasks (event reminders, expiring seat offers)
 townsquare demo [--scale small|large]
 townsquare audit verify
 townsquare <django command>   any manage.py command, e.g. `townsquare createsuperuser`

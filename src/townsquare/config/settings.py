@@ -258,6 +258,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "townsquare"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# Periodic work, run by `townsquare worker --beat` (or cron running `townsquare events_tick`).
+CELERY_BEAT_SCHEDULE = {
+    "academy-statements-forward-pending": {
+        "task": "academy.statements_forward_pending",
+        "schedule": 900.0,
+    },
+    "events-reminders": {"task": "events.send_reminders", "schedule": 300.0},
+    "events-expire-offers": {"task": "events.expire_offers", "schedule": 300.0},
+}
 
 # --- Academy ------------------------------------------------------------------------------------
 # An external xAPI learning record store (its statements endpoint); empty keeps statements local.

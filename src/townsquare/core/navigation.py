@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import import_module
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
@@ -41,20 +42,29 @@ class Section:
     items: list[NavItem]
 
 
+# Areas with a second row of navigation: the path prefix, the label, and the module offering
+# ``section_items(user)`` and ``ALSO_UNDER`` (pages that belong to an entry from elsewhere).
+SECTIONS = {
+    "/academy/": ("Academy", "townsquare.academy.navigation"),
+    "/events/": ("Events", "townsquare.events.navigation"),
+}
+
+
 def section_navigation_for(request: HttpRequest) -> Section | None:
     """The second row of navigation inside an area (e.g. the Academy's own pages)."""
     path = request.path
-    if not path.startswith("/academy/"):
+    root = next((prefix for prefix in SECTIONS if path.startswith(prefix)), None)
+    if root is None:
         return None
-    from townsquare.academy.navigation import ALSO_UNDER, section_items
-
+    area, module_name = SECTIONS[root]
+    module = import_module(module_name)
+    also_under: dict[str, tuple[str, ...]] = module.ALSO_UNDER
     user = getattr(request, "user", None) or AnonymousUser()
-    entries = section_items(user)
-    root = "/academy/"
+    entries: list[tuple[str, str]] = module.section_items(user)
 
     def claims(url: str) -> str | None:
         """The longest prefix by which the entry at ``url`` claims the current page."""
-        prefixes = [prefix for prefix in ALSO_UNDER.get(url, ()) if path.startswith(prefix)]
+        prefixes = [prefix for prefix in also_under.get(url, ()) if path.startswith(prefix)]
         if url == root:
             prefixes += [url] if path == root else []
         elif path.startswith(url):
@@ -63,4 +73,4 @@ def section_navigation_for(request: HttpRequest) -> Section | None:
 
     claimed = {url: prefix for _label, url in entries if (prefix := claims(url)) is not None}
     current = max(claimed, key=lambda url: len(claimed[url])) if claimed else None
-    return Section("Academy", [NavItem(label, url, url == current) for label, url in entries])
+    return Section(area, [NavItem(label, url, url == current) for label, url in entries])

@@ -39,6 +39,11 @@ class Migration(migrations.Migration):
             field=models.CharField(blank=True, max_length=80),
         ),
         migrations.AddField(
+            model_name="credential",
+            name="subject_url",
+            field=models.URLField(blank=True, max_length=300),
+        ),
+        migrations.AddField(
             model_name="creditactivity",
             name="title",
             field=models.CharField(

@@ -51,6 +51,7 @@ class Credential(TimeStampedModel):
     # What an attendance certificate is for, named by the app that asked for it ("events.event:12");
     # the academy never reads it beyond keeping one live certificate per person and subject.
     subject_reference = models.CharField(max_length=80, blank=True)
+    subject_url = models.URLField(max_length=300, blank=True)
     # What the certificate says, frozen at issue time: later edits to the course don't change it.
     title = models.CharField(max_length=250)
     recipient_name = models.CharField(max_length=200)

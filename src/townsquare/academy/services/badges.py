@@ -177,6 +177,15 @@ def _achievement(credential: Credential) -> dict[str, Any]:
             "description": program.summary or credential.title,
             "criteria": {"narrative": f"Completed every course of the program {program.title}."},
         }
+    if credential.kind == CredentialKind.ATTENDANCE:
+        return {
+            "id": credential.subject_url or f"{site}/verify/{credential.verification_code}",
+            "type": ["Achievement"],
+            "achievementType": "Certificate",
+            "name": credential.title,
+            "description": credential.title,
+            "criteria": {"narrative": f"Attended {credential.title}, confirmed by the organizers."},
+        }
     return {
         "id": f"{site}/academy/fellowship/#{credential.level}",
         "type": ["Achievement"],

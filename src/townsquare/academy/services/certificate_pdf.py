@@ -21,6 +21,7 @@ _KIND_HEADINGS = {
     CredentialKind.COURSE: "Certificate of Completion",
     CredentialKind.PROGRAM: "Program Certificate",
     CredentialKind.FELLOWSHIP: "Fellowship",
+    CredentialKind.ATTENDANCE: "Certificate of Attendance",
 }
 
 
@@ -73,7 +74,10 @@ def certificate_pdf(credential: Credential) -> bytes:
     pdf.setFillColor(colors.black)
     _centered(pdf, "This certifies that", height - 2.6 * inch, "Helvetica", 14, width)
     _centered(pdf, credential.recipient_name, height - 3.3 * inch, "Helvetica-Bold", 30, width)
-    earned = "was named" if credential.kind == CredentialKind.FELLOWSHIP else "has completed"
+    earned = {
+        CredentialKind.FELLOWSHIP: "was named",
+        CredentialKind.ATTENDANCE: "attended",
+    }.get(CredentialKind(credential.kind), "has completed")
     _centered(pdf, earned, height - 3.9 * inch, "Helvetica", 14, width)
     _centered(pdf, credential.title, height - 4.5 * inch, "Helvetica-Bold", 22, width)
 

@@ -197,12 +197,19 @@ def fellowship_credential_issue(*, user: User, level: str, citation: str = "") -
 
 @transaction.atomic
 def attendance_certificate_issue(
-    *, user: User, subject_reference: str, title: str, hours: Decimal, credit_statement: str = ""
+    *,
+    user: User,
+    subject_reference: str,
+    title: str,
+    hours: Decimal,
+    credit_statement: str = "",
+    subject_url: str = "",
 ) -> Credential:
     """A certificate of attendance for another app's occasion (an event), once per subject.
 
-    ``subject_reference`` names the occasion ("events.event:12"); the caller has checked that the
-    person attended. Returns the live certificate if one was issued before."""
+    ``subject_reference`` names the occasion ("events.event:12") and ``subject_url`` is its page;
+    the caller has checked that the person attended. Returns the live certificate if one was
+    issued before."""
     if not subject_reference or len(subject_reference) > 80:
         raise ValidationFailed("A certificate of attendance needs what it is for.")
     existing = _live(user=user, kind=CredentialKind.ATTENDANCE, subject_reference=subject_reference)
@@ -212,6 +219,7 @@ def attendance_certificate_issue(
         user=user,
         kind=CredentialKind.ATTENDANCE,
         subject_reference=subject_reference,
+        subject_url=subject_url[:300],
         title=title[:250],
         recipient_name=user.display_name,
         hours=hours,

@@ -39,6 +39,22 @@ def test_without_a_broker_mail_is_sent_inline_after_commit():
 
 
 @pytest.mark.django_db(transaction=True)
+def test_text_attachments_travel_with_the_message():
+    calendar = "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
+    with transaction.atomic():
+        email_queue(
+            to=["a@example.org"],
+            subject="Invite",
+            body="See attached",
+            attachments=[
+                {"filename": "event.ics", "content": calendar, "mimetype": "text/calendar"}
+            ],
+        )
+    (message,) = mail.outbox
+    assert message.attachments == [("event.ics", calendar, "text/calendar")]
+
+
+@pytest.mark.django_db(transaction=True)
 def test_nothing_is_sent_when_the_transaction_rolls_back():
     def change_that_fails() -> None:
         with transaction.atomic():
