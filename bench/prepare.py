@@ -4,6 +4,10 @@
     python bench/prepare.py revoke EMAIL   revokes the person's benchmark API tokens
     python bench/prepare.py academy -      prints an enrolled learner of the large demo, their
                                            enrollment and a lesson, for the Academy targets
+    python bench/prepare.py events COUNT   creates a fresh published event with a big capacity
+                                           and issues COUNT large-demo members each their own
+                                           API token; prints the event, its ticket and the tokens
+    python bench/prepare.py events-revoke -  revokes every benchmark token the events run issued
 
 run.py calls it with the same environment (DATABASE_URL, SECRET_KEY, ...) as the server it starts,
 so the session it signs is one the server accepts. The token comes from the real service
@@ -65,12 +69,92 @@ def _academy_learner() -> dict[str, object] | None:
     }
 
 
+EVENT_CAPACITY = 1_000_000
+EVENT_PEOPLE_LIMIT = 5000
+
+
+def _events_bench(count: int) -> dict[str, object] | None:
+    """A new event for this run (so every person can register again) and one token per person:
+    the registrations target is many different people registering for ONE event at once."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from townsquare.academy.models import AccessTier
+    from townsquare.accounts import services
+    from townsquare.accounts.models import User
+    from townsquare.events.models import Event, EventFormat, EventStatus, TicketType
+    from townsquare.events.services.events import event_search_sync
+
+    people = list(
+        User.objects.filter(
+            is_active=True, roles__role="member", email__endswith=".example", is_staff=False
+        )
+        .exclude(email__endswith="townsquare.example")
+        .order_by("pk")
+        .distinct()[:count]
+    )
+    if len(people) < count:
+        return None
+    now = timezone.now()
+    starts_at = (now + timedelta(days=30)).replace(microsecond=0)
+    event = Event.objects.create(
+        slug=f"bench-registrations-{now:%Y%m%d%H%M%S}",
+        title="Benchmark summit",
+        summary="Thousands of people register for one event at once.",
+        description="The event the benchmark registers people for.",
+        format=EventFormat.CONFERENCE,
+        status=EventStatus.PUBLISHED,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=8),
+        time_zone="America/Chicago",
+        venue_name="Townsquare Center",
+        capacity=EVENT_CAPACITY,
+        access_tier=AccessTier.PUBLIC,
+        published_at=now,
+    )
+    ticket = TicketType.objects.create(event=event, name="General admission")
+    event_search_sync(event=event)
+    tokens = []
+    for person in people:
+        _revoke(person)
+        tokens.append(services.api_token_create(user=person, name=TOKEN_NAME).raw)
+    return {
+        "event_id": event.pk,
+        "event_slug": event.slug,
+        "ticket_type_id": ticket.pk,
+        "tokens": tokens,
+    }
+
+
+def _events_revoke() -> int:
+    from townsquare.accounts.models import User
+
+    holders = User.objects.filter(
+        api_tokens__name=TOKEN_NAME, api_tokens__revoked_at__isnull=True
+    ).distinct()
+    return sum(_revoke(user) for user in holders)
+
+
 def main(argv: list[str]) -> int:
-    if len(argv) != 2 or argv[0] not in {"issue", "revoke", "academy"}:
+    if len(argv) != 2 or argv[0] not in {"issue", "revoke", "academy", "events", "events-revoke"}:
         sys.stderr.write(__doc__ or "")
         return 2
     action, email = argv
     django.setup()
+    if action == "events":
+        if not email.isdigit() or not 1 <= int(email) <= EVENT_PEOPLE_LIMIT:
+            sys.stderr.write(f"events takes a number of people, 1 to {EVENT_PEOPLE_LIMIT}.\n")
+            return 2
+        prepared = _events_bench(int(email))
+        if prepared is None:
+            sys.stderr.write("Not enough large-demo members; run `demo --scale large`.\n")
+            return 1
+        print(json.dumps(prepared))
+        return 0
+    if action == "events-revoke":
+        print(json.dumps({"revoked": _events_revoke()}))
+        return 0
     if action == "academy":
         learner = _academy_learner()
         if learner is None:

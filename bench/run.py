@@ -11,6 +11,11 @@ production settings, then drive each target at the same fixed rate, baseline fir
     dashboard  GET /dashboard/             signed in with a session cookie
     lesson_page     GET /academy/learn/<slug>/lessons/<id>/   an enrolled large-demo learner
     progress_update POST /api/v1/academy/enrollments/<id>/lessons/<id>/complete  (their token)
+    event_page GET /events/<slug>/         the page of the benchmark's event, anonymous
+
+and then, closed loop with 50 clients in flight (bench/events_load.py): healthz again as that
+phase's baseline, and `registrations`, POST /api/v1/events/<id>/registrations with each request
+from a different person (their own API token), all for ONE event;
 
 and print achieved requests/s, p50/p95/p99 latency, errors and each figure as a ratio to the
 baseline of the same run; the full results go to bench/results/<timestamp>-<engine>.json.
@@ -37,6 +42,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from cpu import CpuMeter
+from events_load import Call, closed_loop, registration_calls, with_ratio
 from loadgen import LOOPBACK_HOSTS, OpenLoop, Target
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -375,7 +381,21 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="do not migrate or load the demo (the database is ready)",
     )
+    parser.add_argument(
+        "--event-clients",
+        type=int,
+        default=50,
+        help="clients in flight at once registering for one event (default 50)",
+    )
+    parser.add_argument(
+        "--event-people",
+        type=int,
+        default=2000,
+        help="people (each a registration, each their own token) for that phase (default 2000)",
+    )
     options = parser.parse_args(argv)
+    if not 1 <= options.event_clients <= 500 or not 1 <= options.event_people <= 5000:
+        parser.error("--event-clients takes 1 to 500 and --event-people 1 to 5000")
     if options.quick:
         options.duration, options.warmup = 3.0, 1.0
     try:
@@ -430,6 +450,42 @@ def academy_targets(learner: dict[str, Any], credentials: dict[str, Any]) -> lis
     ]
 
 
+def measure_registrations(
+    port: int, bench_event: dict[str, Any], clients: int
+) -> list[dict[str, Any]]:
+    """Closed loop, ``clients`` in flight: healthz as the baseline, then one registration per
+    person for the one event (each 201 is a new confirmed registration)."""
+    tokens = bench_event["tokens"]
+    log(f"registrations: {len(tokens)} people, {clients} at once, one event…")
+    baseline = closed_loop(
+        port, "healthz", [Call("GET", "/healthz", {})] * len(tokens), clients=clients
+    )
+    calls = registration_calls(bench_event["event_id"], bench_event["ticket_type_id"], tokens)
+    registrations = closed_loop(port, "registrations", calls, clients=clients)
+    if registrations["errors"]:
+        log(f"  registrations errors: {registrations['outcomes']}")
+    return [with_ratio(baseline, baseline), with_ratio(registrations, baseline)]
+
+
+def concurrent_table(results: list[dict[str, Any]]) -> str:
+    if not results:
+        return ""
+    header = (
+        f"{'clients':>7} {'target':<15} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} "
+        f"{'p99 ms':>8} {'errors':>6}   {'x req/s':>7} {'x p50':>6} {'x p95':>6}"
+    )
+    lines = ["", "Closed loop, one event (x: ratio to healthz with as many clients):", header]
+    lines.append("-" * len(header))
+    for r in results:
+        ratio = {key: value or 0.0 for key, value in r["ratio_to_baseline"].items()}
+        lines.append(
+            f"{r['clients']:>7} {r['name']:<15} {r['achieved_rps']:>7.1f} {r['p50_ms']:>8.2f} "
+            f"{r['p95_ms']:>8.2f} {r['p99_ms']:>8.2f} {r['errors']:>6}   "
+            f"{ratio['achieved_rps']:>7.2f} {ratio['p50_ms']:>6.2f} {ratio['p95_ms']:>6.2f}"
+        )
+    return "\n".join(lines)
+
+
 def git_commit() -> str:
     try:
         completed = subprocess.run(
@@ -475,6 +531,11 @@ def main(argv: list[str] | None = None) -> int:
     learner = prepare(environment, "academy", "-")
     learner_credentials = prepare(environment, "issue", learner["email"])
     targets += academy_targets(learner, learner_credentials)
+    bench_event = prepare(environment, "events", str(options.event_people))
+    targets.append(
+        Target("event_page", f"/events/{bench_event['event_slug']}/", {"Accept": "text/html"})
+    )
+    concurrent: list[dict[str, Any]] = []
     port = free_port()
     try:
         with gunicorn(environment, port, options.workers) as server:
@@ -489,10 +550,12 @@ def main(argv: list[str] | None = None) -> int:
                 warmup=options.warmup,
                 timeout=options.timeout,
             )
+            concurrent = measure_registrations(port, bench_event, options.event_clients)
     finally:
         try:
             prepare(environment, "revoke", options.user)
             prepare(environment, "revoke", learner["email"])
+            prepare(environment, "events-revoke", "-")
         except (subprocess.SubprocessError, OSError) as error:
             log(f"Could not revoke the benchmark token: {error}")
     with_ratios(results)
@@ -521,6 +584,7 @@ def main(argv: list[str] | None = None) -> int:
         "user": options.user,
         "setup_seconds": timings,
         "targets": results,
+        "concurrent": concurrent,
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{started.strftime('%Y%m%dT%H%M%SZ')}-{engine}.json"
@@ -546,6 +610,7 @@ def main(argv: list[str] | None = None) -> int:
             "Errors are failed or unanswered requests (see error_kinds in the JSON); above a "
             "target's capacity they are timeouts of requests that queued too long."
         )
+    print(concurrent_table(concurrent))
     print(f"\nResults: {path.relative_to(ROOT)}")
     return 0
 

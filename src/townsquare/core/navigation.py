@@ -28,6 +28,7 @@ def navigation_for(request: HttpRequest) -> list[NavItem]:
     if can_view_directory(user):
         entries.append(("People", reverse("accounts:directory")))
     entries.append(("Academy", reverse("academy:catalog")))
+    entries.append(("Events", reverse("events:event_list")))
     entries.append(("Organizations", reverse("accounts:organization_list")))
     path = request.path
     return [

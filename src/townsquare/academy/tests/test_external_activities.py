@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -28,7 +29,7 @@ OBJECTIVES = "- Plan a webinar\n- Moderate questions"
 
 
 def external(actor=None, **fields) -> CreditActivity:
-    values = {
+    values: dict[str, Any] = {
         "title": "Webinar: Social media for nurses",
         "credit_type": CreditType.NURSING,
         "max_hours": Decimal("1.50"),
@@ -143,7 +144,7 @@ def test_a_claimed_completion_cannot_be_withdrawn():
 
 def test_attendance_certificate_is_issued_once_per_subject():
     member = make_user(display_name="Grace Hopper")
-    fields = {
+    fields: dict[str, Any] = {
         "subject_reference": "events.event:7",
         "title": "Summit 2026",
         "hours": Decimal("6"),

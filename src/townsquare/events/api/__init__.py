@@ -1,11 +1,6 @@
-"""The events API at /api/v1/events/, assembled from one router per area."""
+"""The events API at /api/v1/events/: each area module adds its operations to one router."""
 
-from ninja import Router
+from . import after, organizer, public, registration  # noqa: F401  (order: public paths first)
+from .router import router
 
-from . import after, organizer, public, registration
-
-router = Router(tags=["events"])
-router.add_router("", public.router)
-router.add_router("", registration.router)
-router.add_router("", organizer.router)
-router.add_router("", after.router)
+__all__ = ["router"]

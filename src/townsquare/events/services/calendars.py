@@ -83,7 +83,7 @@ def _session_component(session: Session, *, reminders: bool) -> CalendarEvent:
     component.add("dtend", session.ends_at)
     component.add("summary", f"{session.title} ({event.title})")
     component.add("description", event_url(event))
-    if session.room_id is not None:
+    if session.room is not None:
         component.add("location", f"{session.room.name}, {_location(event)}".strip(", "))
     if reminders:
         _alarms(component, session.title)

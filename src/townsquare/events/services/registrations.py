@@ -15,6 +15,7 @@ says.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import secrets
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -353,7 +354,7 @@ def registration_create(
     except IntegrityError as error:
         # Another request with the same key or for the same person won the race after our checks.
         existing = _existing_for_key(event, request_key)
-        if existing is not None:
+        if existing is not None and existing.attendee_id == actor.pk:
             return RegistrationResult(existing, False, waitlist_position(existing))
         raise Conflict("You are already registered for this event.") from error
 
@@ -367,8 +368,8 @@ def _registration_create(
     discount_code: str,
     request_key: str,
 ) -> RegistrationResult:
-    now = timezone.now()
     with _seat_lock(event_id) as event:
+        now = timezone.now()  # under the lock, so times follow the order of the writes
         existing = _existing_for_key(event, request_key)
         if existing is not None:
             if existing.attendee_id != actor.pk:
@@ -382,7 +383,7 @@ def _registration_create(
         _check_attendee(actor, event, ticket_type)
         # Overdue offers go to the next in line before a newcomer counts the free seats.
         if _expire_offers(event, now):
-            _promote(event, now)
+            waitlist_promote(event, now)
         already = _already_registered(event, actor)
         if already is not None:
             raise Conflict(
@@ -448,11 +449,13 @@ def group_registration_create(
             f"Only members of {organization.name} can be registered here: "
             f"{', '.join(sorted(outsiders))} {'is' if len(outsiders) == 1 else 'are'} not."
         )
-    now = timezone.now()
     with _seat_lock(event.pk) as locked:
-        if request_key:
+        now = timezone.now()  # under the lock, so times follow the order of the writes
+        # Each person's key derives from the group's, in a fixed length that fits the column.
+        group_key = hashlib.sha256(request_key.encode()).hexdigest()[:40] if request_key else ""
+        if group_key:
             made = Order.objects.filter(
-                event=locked, buyer=actor, registrations__request_key__startswith=f"{request_key}:"
+                event=locked, buyer=actor, registrations__request_key__startswith=f"{group_key}:"
             ).first()
             if made is not None:
                 return list(made.registrations.order_by("pk"))
@@ -490,7 +493,7 @@ def group_registration_create(
                 attendee=person,
                 answers={},
                 price=price,
-                request_key=f"{request_key}:{index}" if request_key else "",
+                request_key=f"{group_key}:{index}" if group_key else "",
                 now=now,
             )
             for index, person in enumerate(people)
@@ -519,7 +522,7 @@ def _record(registration: Registration, *, actor: User | None, action: str, **da
 # Freed seats and the waiting list --------------------------------------------------------------
 
 
-def _promote(event: Event, now: datetime.datetime) -> list[Registration]:
+def waitlist_promote(event: Event, now: datetime.datetime) -> list[Registration]:
     """Give free seats to the waiting list in order; the caller holds the event lock."""
     if event.waitlist_mode == WaitlistMode.NONE or event.status != EventStatus.PUBLISHED:
         return []
@@ -568,13 +571,23 @@ def _promote(event: Event, now: datetime.datetime) -> list[Registration]:
     return promoted
 
 
+def _release_code_use(registration: Registration) -> None:
+    """A cancelled registration gives its use of a discount code back (as pretix does)."""
+    code_id = registration.order.discount_code_id
+    if code_id is not None:
+        DiscountCode.objects.filter(pk=code_id, used_count__gt=0).update(
+            used_count=F("used_count") - 1
+        )
+
+
 def _expire_offers(event: Event, now: datetime.datetime) -> int:
     expired = list(
         Registration.objects.filter(
             event=event, status=RegistrationStatus.OFFERED, offer_expires_at__lte=now
-        ).select_related("attendee", "event")
+        ).select_related("attendee", "event", "order")
     )
     for registration in expired:
+        _release_code_use(registration)
         registration.status = RegistrationStatus.CANCELLED
         registration.cancelled_at = now
         registration.cancelled_reason = "The offered seat was not taken in time."
@@ -598,13 +611,13 @@ def offers_expire(*, now: datetime.datetime | None = None) -> int:
     for event_id in sorted(set(event_ids)):
         with _seat_lock(event_id) as event:
             total += _expire_offers(event, now)
-            _promote(event, now)
+            waitlist_promote(event, now)
     return total
 
 
 def offer_accept(*, actor: User, registration: Registration) -> Registration:
-    now = timezone.now()
     with _seat_lock(registration.event_id) as event:
+        now = timezone.now()  # under the lock, so times follow the order of the writes
         current = Registration.objects.select_related("order", "event").get(pk=registration.pk)
         if current.attendee_id != actor.pk:
             raise PermissionRefused("Only the person offered the seat may take it.")
@@ -615,7 +628,7 @@ def offer_accept(*, actor: User, registration: Registration) -> Registration:
         if current.offer_expires_at is not None and now >= current.offer_expires_at:
             # Pass the seat on, commit that, then tell the caller (raising here would undo it).
             _expire_offers(event, now)
-            _promote(event, now)
+            waitlist_promote(event, now)
             expired = True
         else:
             expired = False
@@ -652,8 +665,8 @@ def registration_cancel(
     *, actor: User, registration: Registration, reason: str = ""
 ) -> Registration:
     """Cancel a registration (or decline an offer); a freed seat goes to the next in line."""
-    now = timezone.now()
     with _seat_lock(registration.event_id) as event:
+        now = timezone.now()  # under the lock, so times follow the order of the writes
         current = Registration.objects.select_related("event", "order").get(pk=registration.pk)
         if current.status == RegistrationStatus.CANCELLED:
             return current
@@ -661,6 +674,7 @@ def registration_cancel(
             raise Conflict("This person has already checked in; the registration stays.")
         _check_may_cancel(actor, current, now)
         held_seat = current.holds_seat
+        _release_code_use(current)
         current.status = RegistrationStatus.CANCELLED
         current.cancelled_at = now
         current.cancelled_reason = reason.strip()[:200]
@@ -672,7 +686,7 @@ def registration_cancel(
         _record(current, actor=actor, action="events.registration.cancelled", held_seat=held_seat)
         emails.registration_cancelled(current)
         if held_seat:
-            _promote(event, now)
+            waitlist_promote(event, now)
         return current
 
 
@@ -680,9 +694,9 @@ def registration_transfer(
     *, actor: User, registration: Registration, to_email: str
 ) -> Registration:
     """Hand a confirmed ticket to a colleague: same seat, new ticket code, both told by email."""
-    now = timezone.now()
     email = to_email.strip()
     with _seat_lock(registration.event_id) as event:
+        now = timezone.now()  # under the lock, so times follow the order of the writes
         current = Registration.objects.select_related("event", "ticket_type", "attendee").get(
             pk=registration.pk
         )
