@@ -4,16 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from . import permissions
-
-
-def _url(name: str) -> str:
-    try:
-        return reverse(name)
-    except NoReverseMatch:  # a section not installed yet
-        return ""
 
 
 def section_items(user: Any) -> list[tuple[str, str]]:
@@ -22,14 +15,14 @@ def section_items(user: Any) -> list[tuple[str, str]]:
     items = [("Events", reverse("events:event_list"))]
     if getattr(user, "is_authenticated", False):
         items += [
-            ("My registrations", _url("events:my_registrations")),
+            ("My registrations", reverse("events:my_registrations")),
             ("My schedule", reverse("events:my_schedule")),
             ("Calendar", reverse("events:calendar_link")),
-            ("My proposals", _url("events:my_proposals")),
+            ("My proposals", reverse("events:my_proposals")),
         ]
     if permissions.can_create_event(user):
-        items.append(("Manage events", _url("events:manage_list")))
-    return [(label, url) for label, url in items if url]
+        items.append(("Manage events", reverse("events:manage_list")))
+    return items
 
 
 # Pages whose addresses are not under their entry's own: every events page not claimed by a

@@ -163,7 +163,7 @@ def _sessions() -> QuerySet[Session]:
 
 def _event_for_page() -> QuerySet[Event]:
     return with_seats_taken(
-        Event.objects.select_related("series", "host_organization", "credit_activity")
+        Event.objects.select_related("series", "host_organization", "credit_activity", "call")
     ).prefetch_related(
         Prefetch("ticket_types", queryset=_ticket_types(), to_attr="active_ticket_types"),
         Prefetch("speakers", queryset=_speakers(), to_attr="speaker_list"),

@@ -7,13 +7,25 @@ import datetime
 from typing import Any
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from townsquare.academy.models import AccessTier
 from townsquare.accounts.tests.factories import make_organization
 
-from ..models import EventFormat, OnlineProvider, ScheduleItem, WaitlistMode
+from ..models import (
+    EventFormat,
+    OnlineProvider,
+    Order,
+    OrderStatus,
+    Registration,
+    RegistrationStatus,
+    ScheduleItem,
+    WaitlistMode,
+)
+from ..services.attendance import attendance_mark, certificates_issue
 from ..services.events import event_search_sync
+from ..services.proposals import call_save
 from .factories import fill, make_attendee, make_event, make_organizer, make_ticket_type, register
 from .support_public import (
     make_agenda,
@@ -403,3 +415,52 @@ def test_my_schedule_needs_sign_in_and_shows_past_on_request(client, client_for)
     ScheduleItem.objects.create(user=member, session=old)
     assert "Old talk" not in client_for(member).get("/events/schedule/").content.decode()
     assert "Old talk" in client_for(member).get("/events/schedule/?past=1").content.decode()
+
+
+def test_event_page_links_an_open_call_for_proposals(client):
+    organizer = make_organizer()
+    event = make_event(organizers=(organizer,), starts_in=datetime.timedelta(days=60))
+    assert "Call for proposals" not in event_text(client, event)
+    now = timezone.now()
+    call_save(
+        actor=organizer,
+        event=event,
+        guidelines="Talks on patient privacy.",
+        opens_at=now - datetime.timedelta(days=1),
+        closes_at=now + datetime.timedelta(days=10),
+        reviewer_emails=[],
+    )
+    text = event_text(client, event)
+    assert "Call for proposals" in text
+    assert "Read the call and submit a proposal" in text
+
+
+def test_attendees_find_the_survey_their_certificate_and_the_credit_claim(client_for):
+    organizer = make_organizer()
+    event = make_event(
+        organizers=(organizer,),
+        starts_in=datetime.timedelta(days=-2),
+        certificate_hours="3",
+        registration_closes_at=None,
+    )
+    person = make_attendee()
+    registration = Registration.objects.create(
+        event=event,
+        ticket_type=event.ticket_types.get(),
+        order=Order.objects.create(
+            event=event, buyer=person, reference="PASTATTEND1", status=OrderStatus.FREE
+        ),
+        attendee=person,
+        status=RegistrationStatus.CONFIRMED,
+        ticket_code="past-attendee-code",
+    )
+    page = client_for(person).get(reverse("events:event_detail", kwargs={"slug": event.slug}))
+    assert "Evaluate this event" not in page.content.decode()
+
+    attendance_mark(actor=organizer, event=event, registration=registration, attended=True)
+    certificates_issue(actor=organizer, event=event)
+    page = client_for(person).get(reverse("events:event_detail", kwargs={"slug": event.slug}))
+    html = page.content.decode()
+    assert "Evaluate this event" in html
+    assert "Your certificate of attendance" in html
+    assert "Claim CE credit" not in html  # the event offers no CE credit

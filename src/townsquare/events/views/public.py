@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
@@ -21,21 +21,22 @@ from townsquare.core.models import MAX_OBJECT_ID
 
 from .. import permissions
 from ..forms.public import EventFilterForm
-from ..models import Event, EventStatus, Registration, RegistrationStatus, WaitlistMode
+from ..models import (
+    CallForProposals,
+    Event,
+    EventStatus,
+    Registration,
+    RegistrationStatus,
+    WaitlistMode,
+)
+from ..selectors import after as after_selectors
 from ..selectors import agenda as agenda_selectors
 from ..selectors import events as selectors
 from ..services import schedule
+from ..services.proposals import call_is_open
 from ..services.registrations import waitlist_position
 
 PAGE_SIZE = 20
-
-
-def url_or_empty(name: str, **kwargs: object) -> str:
-    """A link to another section's page; empty while that section is not installed yet."""
-    try:
-        return reverse(name, kwargs=kwargs)
-    except NoReverseMatch:
-        return ""
 
 
 def _positive_int(value: str | None) -> int | None:
@@ -60,7 +61,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "past": filters.past,
-            "manage_url": url_or_empty("events:manage_list")
+            "manage_url": reverse("events:manage_list")
             if permissions.can_create_event(request.user)
             else "",
         },
@@ -76,7 +77,7 @@ def registration_state(
     state: dict[str, Any] = {
         "registration": registration,
         "position": None,
-        "register_url": url_or_empty("events:register", slug=event.slug),
+        "register_url": reverse("events:register", kwargs={"slug": event.slug}),
         "registration_url": "",
         "can_register": False,
         "reason": "",
@@ -84,7 +85,9 @@ def registration_state(
         "joins_waitlist": free <= 0 and event.waitlist_mode != WaitlistMode.NONE,
     }
     if registration is not None:
-        state["registration_url"] = url_or_empty("events:registration_detail", pk=registration.pk)
+        state["registration_url"] = reverse(
+            "events:registration_detail", kwargs={"pk": registration.pk}
+        )
         if registration.status == RegistrationStatus.WAITLISTED:
             state["position"] = waitlist_position(registration)
         if registration.is_live:
@@ -108,6 +111,25 @@ def registration_state(
     return state
 
 
+def _open_call(event: Event, now: Any) -> CallForProposals | None:
+    try:
+        call = event.call  # selected with the event
+    except CallForProposals.DoesNotExist:
+        return None
+    return call if call_is_open(call, now) else None
+
+
+def _after_event(user: Any, event: Event, registration: Registration | None) -> dict[str, Any]:
+    """For someone who attended: the survey, their certificate and the CE claim."""
+    if registration is None or not registration.attended:
+        return {"attended": False}
+    return {
+        "attended": True,
+        "feedback_given": after_selectors.feedback_for(user, event) is not None,
+        "certificate": after_selectors.certificate_for(user, event),
+    }
+
+
 @require_GET
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     event = selectors.event_get(viewer=request.user, slug=slug)
@@ -129,7 +151,11 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "is_over": event.ends_at <= now,
             "is_confirmed": selectors.is_confirmed_attendee(registration),
             "can_manage": can_manage,
-            "manage_url": url_or_empty("events:event_edit", slug=event.slug) if can_manage else "",
+            "manage_url": reverse("events:event_edit", kwargs={"slug": event.slug})
+            if can_manage
+            else "",
+            "call": _open_call(event, now),
+            **_after_event(request.user, event, registration),
             **registration_state(
                 user=request.user, event=event, registration=registration, free=free
             ),
