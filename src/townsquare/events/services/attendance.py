@@ -237,7 +237,8 @@ def _completion_date(event: Event) -> datetime.date:
     return min(event.local_ends_at.date(), timezone.localdate())
 
 
-def _record_completion(event: Event, user: User) -> None:
+def ce_completion_record(event: Event, user: User) -> None:
+    """Tell the academy ``user`` completed the event's CE activity (check-in, marking, import)."""
     if event.credit_activity is not None:
         activity_completion_record(
             activity=event.credit_activity, user=user, completed_on=_completion_date(event)
@@ -264,7 +265,7 @@ def attendance_mark(
     if attended:
         registration.attended = True
         registration.attendance_source = AttendanceSource.MANUAL
-        _record_completion(event, registration.attendee)
+        ce_completion_record(event, registration.attendee)
     else:
         if event.credit_activity is not None:
             activity_completion_withdraw(activity=event.credit_activity, user=registration.attendee)
@@ -330,7 +331,7 @@ def attendance_import(
         registration.save(
             update_fields=["attended", "attendance_source", "attended_minutes", "updated_at"]
         )
-        _record_completion(event, registration.attendee)
+        ce_completion_record(event, registration.attendee)
     audit_record(
         action="events.attendance.imported",
         actor=actor,
@@ -399,7 +400,7 @@ def certificates_issue(*, actor: User, event: Event) -> IssueSummary:
     summary = IssueSummary()
     statement = credit_statement(event)
     for registration in _attended(event):
-        _record_completion(event, registration.attendee)
+        ce_completion_record(event, registration.attendee)
         if registration.attendee_id in holders:
             summary.already_held += 1
             continue

@@ -20,6 +20,7 @@ from townsquare.core.errors import Conflict, NotFound, PermissionRefused, Valida
 
 from .. import permissions
 from ..models import AttendanceSource, Event, EventStatus, Registration, RegistrationStatus
+from .attendance import ce_completion_record
 from .registrations import _seat_lock
 
 CODE_LIMIT = 64
@@ -127,6 +128,7 @@ def check_in(*, actor: User, event: Event, code: str) -> CheckInResult:
         if claimed != 1:  # pragma: no cover - the lock makes this unreachable; kept as a guard
             raise Conflict("This ticket has just been used to check in.")
         registration.refresh_from_db()
+        ce_completion_record(locked, registration.attendee)
         audit_record(
             action="events.registration.checked_in",
             actor=actor,

@@ -4,10 +4,13 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import pytest
 from django.test import Client
 
+from townsquare.academy.models import ActivityCompletion, CreditType
+from townsquare.academy.services.credit import external_credit_activity_save
 from townsquare.core.errors import Conflict, NotFound, PermissionRefused, ValidationFailed
 from townsquare.core.models import AuditRecord
 
@@ -48,6 +51,23 @@ def test_check_in_admits_once_and_records(door):
         check_in(actor=organizer, event=event, code=guest.ticket_code)
     assert "by Olga Organizer" in caught.value.message
     assert AuditRecord.objects.filter(action="events.registration.checked_in").count() == 1
+
+
+def test_check_in_records_the_ce_completion_the_credit_claim_needs(door):
+    organizer, event, guest = door
+    event.credit_activity = external_credit_activity_save(
+        actor=organizer,
+        activity=None,
+        title=event.title,
+        credit_type=CreditType.NURSING,
+        max_hours=Decimal("3"),
+        objectives="- Use social media safely",
+    )
+    event.save()
+    check_in(actor=organizer, event=event, code=guest.ticket_code)
+    assert ActivityCompletion.objects.filter(
+        activity=event.credit_activity, user=guest.attendee
+    ).exists()
 
 
 @pytest.mark.parametrize("code", ["nope", "x" * 40, "<script>", "ünïcode"])
