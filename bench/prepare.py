@@ -91,6 +91,8 @@ def _events_bench(count: int) -> dict[str, object] | None:
             is_active=True, roles__role="member", email__endswith=".example", is_staff=False
         )
         .exclude(email__endswith="townsquare.example")
+        # People who already hold a benchmark token (the academy learner) keep it.
+        .exclude(api_tokens__name=TOKEN_NAME, api_tokens__revoked_at__isnull=True)
         .order_by("pk")
         .distinct()[:count]
     )
@@ -117,7 +119,6 @@ def _events_bench(count: int) -> dict[str, object] | None:
     event_search_sync(event=event)
     tokens = []
     for person in people:
-        _revoke(person)
         tokens.append(services.api_token_create(user=person, name=TOKEN_NAME).raw)
     return {
         "event_id": event.pk,
