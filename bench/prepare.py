@@ -117,9 +117,7 @@ def _events_bench(count: int) -> dict[str, object] | None:
     )
     ticket = TicketType.objects.create(event=event, name="General admission")
     event_search_sync(event=event)
-    tokens = []
-    for person in people:
-        tokens.append(services.api_token_create(user=person, name=TOKEN_NAME).raw)
+    tokens = [services.api_token_create(user=person, name=TOKEN_NAME).raw for person in people]
     return {
         "event_id": event.pk,
         "event_slug": event.slug,
