@@ -18,6 +18,14 @@ PRODUCT_ID = "-//Townsquare//Events//EN"
 REMINDER_OFFSETS = (datetime.timedelta(hours=24), datetime.timedelta(hours=1))
 
 
+def event_when(event: Event) -> str:
+    """When the event runs, in its own time zone, for emails and PDFs."""
+    start, end = event.local_starts_at, event.local_ends_at
+    if start.date() == end.date():
+        return f"{start:%A %d %B %Y, %H:%M}–{end:%H:%M} ({event.time_zone})"
+    return f"{start:%A %d %B %Y %H:%M} to {end:%A %d %B %Y %H:%M} ({event.time_zone})"
+
+
 def _absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 

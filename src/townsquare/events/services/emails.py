@@ -10,20 +10,11 @@ from townsquare.accounts.models import User
 from townsquare.core.email import Attachment, email_queue
 
 from ..models import Registration, RegistrationStatus
-from .calendars import event_calendar, event_url
+from .calendars import event_calendar, event_url, event_when
 
 
 def _link(name: str, **kwargs: object) -> str:
     return settings.SITE_URL.rstrip("/") + reverse(name, kwargs=kwargs)
-
-
-def _when(registration: Registration) -> str:
-    event = registration.event
-    start = event.local_starts_at
-    end = event.local_ends_at
-    if start.date() == end.date():
-        return f"{start:%A %d %B %Y, %H:%M}–{end:%H:%M %Z}"
-    return f"{start:%A %d %B %Y %H:%M} to {end:%A %d %B %Y %H:%M %Z}"
 
 
 def _ics(registration: Registration) -> Attachment:
@@ -41,7 +32,7 @@ def _confirmation(registration: Registration) -> None:
         f"Hello {registration.attendee.display_name},",
         "",
         f"You are registered for {event.title}.",
-        f"When: {_when(registration)}",
+        f"When: {event_when(event)}",
     ]
     if event.venue_name:
         lines.append(f"Where: {event.venue_name}")

@@ -23,7 +23,7 @@ from django.utils import timezone
 from townsquare.core.email import email_queue
 
 from ..models import EventStatus, Registration, RegistrationStatus
-from .calendars import event_url
+from .calendars import event_url, event_when
 
 DAY = datetime.timedelta(hours=24)
 HOUR = datetime.timedelta(hours=1)
@@ -61,14 +61,6 @@ def _claim(registration_id: int, *, field: str, now: datetime.datetime) -> bool:
     return claimed == 1
 
 
-def _when(registration: Registration) -> str:
-    event = registration.event
-    start, end = event.local_starts_at, event.local_ends_at
-    if start.date() == end.date():
-        return f"{start:%A %d %B %Y, %H:%M}–{end:%H:%M} ({event.time_zone})"
-    return f"{start:%A %d %B %Y %H:%M} to {end:%A %d %B %Y %H:%M} ({event.time_zone})"
-
-
 def reminder_email(registration: Registration, *, lead: str) -> None:
     """Queue the reminder ("tomorrow" / "in an hour") for one confirmed registration."""
     event = registration.event
@@ -77,7 +69,7 @@ def reminder_email(registration: Registration, *, lead: str) -> None:
         f"Hello {registration.attendee.display_name},",
         "",
         f"{event.title} starts {lead}.",
-        f"When: {_when(registration)}",
+        f"When: {event_when(event)}",
     ]
     if event.venue_name or event.venue_address:
         where = ", ".join(part for part in (event.venue_name, event.venue_address) if part)

@@ -16,6 +16,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 
 from ..models import Event, Order, OrderStatus, Registration
+from .calendars import event_when
 
 ISSUER = "Townsquare"
 BRAND = colors.HexColor("#1f4e79")
@@ -56,13 +57,6 @@ def ticket_qr_svg(registration: Registration) -> str:
     return str(qr.svg_inline(scale=5, border=4, dark="#000", light="#fff", omitsize=False))
 
 
-def _when(event: Event) -> str:
-    start, end = event.local_starts_at, event.local_ends_at
-    if start.date() == end.date():
-        return f"{start:%A %d %B %Y, %H:%M}–{end:%H:%M %Z}"
-    return f"{start:%d %B %Y %H:%M} to {end:%d %B %Y %H:%M %Z}"
-
-
 def _where(event: Event) -> str:
     if event.venue_name or event.venue_address:
         return ", ".join(
@@ -95,7 +89,7 @@ def ticket_pdf(registration: Registration) -> bytes:
     lines = [
         ("Attendee", registration.attendee.display_name),
         ("Ticket", registration.ticket_type.name),
-        ("When", _when(event)),
+        ("When", event_when(event)),
         ("Where", _where(event)),
         ("Order", registration.order.reference),
     ]
@@ -179,7 +173,7 @@ def invoice_pdf(order: Order) -> bytes:
     pdf.drawString(left, y, _shorten(event.title, "Helvetica-Bold", 12, right - left))
     y -= 0.22 * inch
     pdf.setFont("Helvetica", 10)
-    pdf.drawString(left, y, _when(event))
+    pdf.drawString(left, y, event_when(event))
     y -= 0.4 * inch
     pdf.setFont("Helvetica-Bold", 10)
     pdf.drawString(left, y, "Attendee")
