@@ -41,13 +41,8 @@ from ..models import (
     WaitlistMode,
 )
 from ..services.agenda import SessionFields, SpeakerFields
-from ..services.events import (
-    CreditFields,
-    DiscountCodeFields,
-    EventFields,
-    QuestionFields,
-    TicketTypeFields,
-)
+from ..services.events import CreditFields, EventFields
+from ..services.ticketing import DiscountCodeFields, QuestionFields, TicketTypeFields
 
 ZONE_AREAS = (
     "Africa",

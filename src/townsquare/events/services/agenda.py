@@ -16,12 +16,11 @@ from django.utils import timezone
 
 from townsquare.accounts.models import User
 from townsquare.core.audit import audit_record
-from townsquare.core.errors import NotFound, PermissionRefused, ValidationFailed
-from townsquare.core.locks import lock_row
+from townsquare.core.errors import NotFound
 from townsquare.core.uploads import generated_name, image_kind, upload_validate
 
-from .. import permissions
 from ..models import Event, Room, Session, SessionKind, Speaker, Track
+from .events import field_error, locked_event, raise_field_errors, require_manager
 
 PHOTO_MAX_BYTES = 3 * 1024 * 1024
 COLOR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -31,23 +30,9 @@ BIO_LIMIT = 4000
 TEXT_LIMIT = 4000
 
 
-def _fail(field_name: str, message: str) -> ValidationFailed:
-    return ValidationFailed(message, field_errors={field_name: [message]})
-
-
-def _raise_errors(errors: dict[str, list[str]]) -> None:
-    if errors:
-        summary = "; ".join(messages[0] for messages in errors.values())
-        raise ValidationFailed(f"Please correct: {summary}", field_errors=errors)
-
-
 def _locked(actor: User, event: Event) -> Event:
-    if not permissions.can_manage_event(actor, event):
-        raise PermissionRefused("Only the event's organizers and center staff may edit its agenda.")
-    try:
-        return lock_row(Event.objects.filter(pk=event.pk))
-    except Event.DoesNotExist as error:
-        raise NotFound("This event does not exist.") from error
+    require_manager(actor, event)
+    return locked_event(event)
 
 
 def _belongs(item: Track | Room | Speaker | Session | None, event: Event) -> None:
@@ -88,7 +73,7 @@ def track_save(
         errors["color"] = ["Enter a colour as #rrggbb, for example #3b5bdb."]
     if not 0 <= position <= MAX_POSITION:
         errors["position"] = [f"Enter a position from 0 to {MAX_POSITION}."]
-    _raise_errors(errors)
+    raise_field_errors(errors)
     is_new = track is None
     track = track or Track(event=event)
     track.name, track.color, track.position = name, color.lower(), position
@@ -96,7 +81,7 @@ def track_save(
         with transaction.atomic():
             track.save()
     except IntegrityError as error:
-        raise _fail("name", f"There is a “{name}” track already.") from error
+        raise field_error("name", f"There is a “{name}” track already.") from error
     _audit(actor, "events.track.created" if is_new else "events.track.updated", track, event)
     return track
 
@@ -141,7 +126,7 @@ def room_save(
         errors["accessibility_notes"] = ["Keep the notes under 300 characters."]
     if not 0 <= position <= MAX_POSITION:
         errors["position"] = [f"Enter a position from 0 to {MAX_POSITION}."]
-    _raise_errors(errors)
+    raise_field_errors(errors)
     is_new = room is None
     room = room or Room(event=event)
     room.name = name
@@ -152,7 +137,7 @@ def room_save(
         with transaction.atomic():
             room.save()
     except IntegrityError as error:
-        raise _fail("name", f"There is a room called “{name}” already.") from error
+        raise field_error("name", f"There is a room called “{name}” already.") from error
     _audit(actor, "events.room.created" if is_new else "events.room.updated", room, event)
     return room
 
@@ -207,7 +192,7 @@ def speaker_save(
         .exists()
     ):
         errors["email"] = [f"{email} is a speaker at this event already."]
-    _raise_errors(errors)
+    raise_field_errors(errors)
     photo = (
         upload_validate(fields.photo, kind=image_kind(PHOTO_MAX_BYTES), field_name="photo")
         if fields.photo is not None
@@ -232,7 +217,7 @@ def speaker_save(
         with transaction.atomic():
             speaker.save()
     except IntegrityError as error:
-        raise _fail("email", f"{email} is a speaker at this event already.") from error
+        raise field_error("email", f"{email} is a speaker at this event already.") from error
     _audit(
         actor,
         "events.speaker.created" if is_new else "events.speaker.updated",
@@ -317,7 +302,7 @@ def session_save(
                 f"({timezone.localtime(clash.starts_at, zone):%H:%M}–"
                 f"{timezone.localtime(clash.ends_at, zone):%H:%M})."
             ]
-    _raise_errors(errors)
+    raise_field_errors(errors)
     is_new = session is None
     session = session or Session(event=event)
     session.title = title

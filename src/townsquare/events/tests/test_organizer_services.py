@@ -29,12 +29,9 @@ from ..models import (
 )
 from ..services import events as services
 from ..services import messages as message_services
-from ..services.events import (
-    CreditFields,
-    DiscountCodeFields,
-    QuestionFields,
-    TicketTypeFields,
-)
+from ..services import ticketing
+from ..services.events import CreditFields
+from ..services.ticketing import DiscountCodeFields, QuestionFields, TicketTypeFields
 from .factories import (
     fill,
     make_attendee,
@@ -292,7 +289,7 @@ def test_ticket_types_are_validated():
     event = make_event(organizers=(organizer,))
     starts = future(5)
     with pytest.raises(ValidationFailed) as caught:
-        services.ticket_type_save(
+        ticketing.ticket_type_save(
             actor=organizer,
             event=event,
             ticket_type=None,
@@ -305,7 +302,7 @@ def test_ticket_types_are_validated():
             ),
         )
     assert set(caught.value.field_errors) == {"name", "price", "capacity", "sales_end"}
-    ticket = services.ticket_type_save(
+    ticket = ticketing.ticket_type_save(
         actor=organizer,
         event=event,
         ticket_type=None,
@@ -320,7 +317,7 @@ def test_a_quota_never_goes_below_the_tickets_taken():
     ticket = event.ticket_types.get()
     fill(event, 2)
     with pytest.raises(ValidationFailed) as caught:
-        services.ticket_type_save(
+        ticketing.ticket_type_save(
             actor=organizer,
             event=event,
             ticket_type=ticket,
@@ -337,9 +334,9 @@ def test_a_used_ticket_type_cannot_be_deleted_but_an_unused_one_can():
     used = event.ticket_types.get()
     register(make_attendee(), event)
     with pytest.raises(Conflict):
-        services.ticket_type_delete(actor=organizer, ticket_type=used)
+        ticketing.ticket_type_delete(actor=organizer, ticket_type=used)
     unused = make_ticket_type(event, name="Spare")
-    services.ticket_type_delete(actor=organizer, ticket_type=unused)
+    ticketing.ticket_type_delete(actor=organizer, ticket_type=unused)
     assert list(TicketType.objects.filter(event=event)) == [used]
 
 
@@ -351,7 +348,7 @@ def test_discount_codes_are_normalized_and_validated():
     event = make_event(organizers=(organizer,))
     other_ticket = make_ticket_type(make_event(), name="Elsewhere")
     with pytest.raises(ValidationFailed) as caught:
-        services.discount_code_save(
+        ticketing.discount_code_save(
             actor=organizer,
             event=event,
             discount_code=None,
@@ -360,7 +357,7 @@ def test_discount_codes_are_normalized_and_validated():
             ),
         )
     assert set(caught.value.field_errors) == {"code", "value", "ticket_types"}
-    code = services.discount_code_save(
+    code = ticketing.discount_code_save(
         actor=organizer,
         event=event,
         discount_code=None,
@@ -368,20 +365,20 @@ def test_discount_codes_are_normalized_and_validated():
     )
     assert code.code == "EARLY-BIRD"
     with pytest.raises(ValidationFailed):
-        services.discount_code_save(
+        ticketing.discount_code_save(
             actor=organizer,
             event=event,
             discount_code=None,
             fields=DiscountCodeFields(code="Early-Bird", kind="amount", value=Decimal("5")),
         )
-    services.discount_code_delete(actor=organizer, discount_code=code)
+    ticketing.discount_code_delete(actor=organizer, discount_code=code)
     assert DiscountCode.objects.count() == 0
 
 
 def test_max_uses_never_goes_below_the_uses():
     organizer = make_organizer()
     event = make_event(organizers=(organizer,))
-    code = services.discount_code_save(
+    code = ticketing.discount_code_save(
         actor=organizer,
         event=event,
         discount_code=None,
@@ -389,7 +386,7 @@ def test_max_uses_never_goes_below_the_uses():
     )
     DiscountCode.objects.filter(pk=code.pk).update(used_count=3)
     with pytest.raises(ValidationFailed) as caught:
-        services.discount_code_save(
+        ticketing.discount_code_save(
             actor=organizer,
             event=event,
             discount_code=code,
@@ -405,14 +402,14 @@ def test_choice_questions_need_two_options():
     organizer = make_organizer()
     event = make_event(organizers=(organizer,))
     with pytest.raises(ValidationFailed) as caught:
-        services.question_save(
+        ticketing.question_save(
             actor=organizer,
             event=event,
             question=None,
             fields=QuestionFields(label="T-shirt size", kind="choice", options="M"),
         )
     assert list(caught.value.field_errors) == ["options"]
-    question = services.question_save(
+    question = ticketing.question_save(
         actor=organizer,
         event=event,
         question=None,
@@ -427,9 +424,9 @@ def test_an_answered_question_cannot_be_deleted():
     question = make_question(event)
     register(make_attendee(), event, answers={str(question.pk): "Vegan"})
     with pytest.raises(Conflict):
-        services.question_delete(actor=organizer, question=question)
+        ticketing.question_delete(actor=organizer, question=question)
     unanswered = make_question(event, label="Anything else?")
-    services.question_delete(actor=organizer, question=unanswered)
+    ticketing.question_delete(actor=organizer, question=unanswered)
     assert list(event.questions.all()) == [question]
 
 
@@ -444,12 +441,12 @@ def test_an_unpaid_order_is_marked_paid_once():
     order = Order.objects.get(pk=registration.order_id)
     assert order.status == OrderStatus.UNPAID
     with pytest.raises(PermissionRefused):
-        services.order_mark_paid(actor=make_organizer(), order=order)
-    services.order_mark_paid(actor=organizer, order=order)
+        ticketing.order_mark_paid(actor=make_organizer(), order=order)
+    ticketing.order_mark_paid(actor=organizer, order=order)
     order.refresh_from_db()
     assert order.status == OrderStatus.PAID
     assert order.paid_at is not None
-    assert services.order_mark_paid(actor=organizer, order=order).status == OrderStatus.PAID
+    assert ticketing.order_mark_paid(actor=organizer, order=order).status == OrderStatus.PAID
 
 
 def test_a_free_order_cannot_be_marked_paid():
@@ -457,7 +454,7 @@ def test_a_free_order_cannot_be_marked_paid():
     event = make_event(organizers=(organizer,))
     registration = register(make_attendee(), event)
     with pytest.raises(Conflict):
-        services.order_mark_paid(actor=organizer, order=registration.order)
+        ticketing.order_mark_paid(actor=organizer, order=registration.order)
 
 
 # Messages --------------------------------------------------------------------------------------

@@ -42,9 +42,9 @@ from ..models import (
     TicketType,
     Track,
 )
-from ..services import agenda, events
+from ..services import agenda, events, ticketing
 from ..services.agenda import SessionFields, SpeakerFields
-from ..services.events import DiscountCodeFields, QuestionFields
+from ..services.ticketing import DiscountCodeFields, QuestionFields
 from .factories import make_attendee, make_event, make_organizer, make_ticket_type, register
 from .support_organizer import event_form_data, local, png_upload
 
@@ -93,13 +93,13 @@ def world() -> World:
     waiting = register(make_attendee(), event, ticket_type=paid)
     draft = make_event(published=False, organizers=(organizer,), venue_name="Hall")
     spare = make_ticket_type(event, name="Spare")
-    code = events.discount_code_save(
+    code = ticketing.discount_code_save(
         actor=organizer,
         event=event,
         discount_code=None,
         fields=DiscountCodeFields(code="SPRING", kind="percent", value=10),  # type: ignore[arg-type]
     )
-    question = events.question_save(
+    question = ticketing.question_save(
         actor=organizer, event=event, question=None, fields=QuestionFields(label="Diet")
     )
     track = agenda.track_save(actor=organizer, event=event, track=None, name="Clinical")

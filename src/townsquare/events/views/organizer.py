@@ -46,6 +46,7 @@ from ..selectors import organizer as selectors
 from ..services import events as services
 from ..services import messages as message_services
 from ..services import registrations as registration_services
+from ..services import ticketing
 
 REGISTRATIONS_PER_PAGE = 100
 MANAGED_PER_PAGE = 50
@@ -322,7 +323,7 @@ def ticket_type_form(
     if request.method == "POST":
         if _save_or_errors(
             form,
-            lambda: services.ticket_type_save(
+            lambda: ticketing.ticket_type_save(
                 actor=request.user,
                 event=event,
                 ticket_type=ticket,
@@ -349,7 +350,7 @@ def ticket_type_delete(request: AuthenticatedHttpRequest, slug: str, pk: int) ->
     event = _event(request, slug)
     ticket = _ticket(event, pk)
     try:
-        services.ticket_type_delete(actor=request.user, ticket_type=ticket)
+        ticketing.ticket_type_delete(actor=request.user, ticket_type=ticket)
     except ValidationFailed as error:
         messages.error(request, error.message)
     except DomainError as error:
@@ -380,7 +381,7 @@ def discount_code_form(
     if request.method == "POST":
         if _save_or_errors(
             form,
-            lambda: services.discount_code_save(
+            lambda: ticketing.discount_code_save(
                 actor=request.user,
                 event=event,
                 discount_code=code,
@@ -421,7 +422,7 @@ def discount_code_delete(request: AuthenticatedHttpRequest, slug: str, pk: int) 
     code = _code(event, pk)
     _delete_with_message(
         request,
-        lambda: services.discount_code_delete(actor=request.user, discount_code=code),
+        lambda: ticketing.discount_code_delete(actor=request.user, discount_code=code),
         f"Deleted the code {code.code}.",
     )
     return _to("tickets_manage", event)
@@ -446,7 +447,7 @@ def question_form(
     if request.method == "POST":
         if _save_or_errors(
             form,
-            lambda: services.question_save(
+            lambda: ticketing.question_save(
                 actor=request.user,
                 event=event,
                 question=question,
@@ -474,7 +475,7 @@ def question_delete(request: AuthenticatedHttpRequest, slug: str, pk: int) -> Ht
     question = _question(event, pk)
     _delete_with_message(
         request,
-        lambda: services.question_delete(actor=request.user, question=question),
+        lambda: ticketing.question_delete(actor=request.user, question=question),
         "Deleted the question.",
     )
     return _to("tickets_manage", event)
@@ -577,7 +578,7 @@ def waitlist_cancel(request: AuthenticatedHttpRequest, slug: str, pk: int) -> Ht
 def order_mark_paid(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     event = _event(request, slug)
     order = selectors.order_for_managing(viewer=request.user, event=event, pk=pk)
-    services.order_mark_paid(actor=request.user, order=order)
+    ticketing.order_mark_paid(actor=request.user, order=order)
     messages.success(request, f"Order {order.reference} is marked paid.")
     return _to("registrations_manage", event)
 
