@@ -6,6 +6,7 @@ from django.urls import path
 
 from ..views import organizer as views
 from ..views import organizer_agenda as agenda
+from ..views import organizer_tickets as tickets
 
 urlpatterns = [
     path("manage/", views.manage_list, name="manage_list"),
@@ -16,26 +17,28 @@ urlpatterns = [
     path("<slug:slug>/manage/publish", views.event_publish, name="event_publish"),
     path("<slug:slug>/manage/cancel", views.event_cancel, name="event_cancel"),
     # Tickets, discount codes and registration questions.
-    path("<slug:slug>/manage/tickets/", views.tickets_manage, name="tickets_manage"),
-    path("<slug:slug>/manage/tickets/new/", views.ticket_type_form, name="ticket_type_create"),
-    path("<slug:slug>/manage/tickets/<int:pk>/", views.ticket_type_form, name="ticket_type_edit"),
+    path("<slug:slug>/manage/tickets/", tickets.tickets_manage, name="tickets_manage"),
+    path("<slug:slug>/manage/tickets/new/", tickets.ticket_type_form, name="ticket_type_create"),
+    path("<slug:slug>/manage/tickets/<int:pk>/", tickets.ticket_type_form, name="ticket_type_edit"),
     path(
         "<slug:slug>/manage/tickets/<int:pk>/delete",
-        views.ticket_type_delete,
+        tickets.ticket_type_delete,
         name="ticket_type_delete",
     ),
-    path("<slug:slug>/manage/codes/new/", views.discount_code_form, name="discount_code_create"),
-    path("<slug:slug>/manage/codes/<int:pk>/", views.discount_code_form, name="discount_code_edit"),
+    path("<slug:slug>/manage/codes/new/", tickets.discount_code_form, name="discount_code_create"),
+    path(
+        "<slug:slug>/manage/codes/<int:pk>/", tickets.discount_code_form, name="discount_code_edit"
+    ),
     path(
         "<slug:slug>/manage/codes/<int:pk>/delete",
-        views.discount_code_delete,
+        tickets.discount_code_delete,
         name="discount_code_delete",
     ),
-    path("<slug:slug>/manage/questions/new/", views.question_form, name="question_create"),
-    path("<slug:slug>/manage/questions/<int:pk>/", views.question_form, name="question_edit"),
+    path("<slug:slug>/manage/questions/new/", tickets.question_form, name="question_create"),
+    path("<slug:slug>/manage/questions/<int:pk>/", tickets.question_form, name="question_edit"),
     path(
         "<slug:slug>/manage/questions/<int:pk>/delete",
-        views.question_delete,
+        tickets.question_delete,
         name="question_delete",
     ),
     # The agenda.

@@ -1,44 +1,37 @@
 """Organizer pages: the events I manage, creating and editing events, publishing and cancelling,
-series, tickets, discount codes, questions, the registration list and its CSV, the waiting list,
-orders and messages. Each view checks the gate (through the selector), validates a form, calls one
-service and redirects or renders."""
+series, the registration list and its CSV, the waiting list, orders and messages. Tickets, codes
+and questions are in ``organizer_tickets``, the agenda in ``organizer_agenda``. Each view checks
+the gate (through the selector), validates a form, calls one service and redirects or renders."""
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from townsquare.accounts.http import AuthenticatedHttpRequest
-from townsquare.core.errors import DomainError, NotFound, PermissionRefused, ValidationFailed
-from townsquare.core.forms import form_errors_from
+from townsquare.core.errors import NotFound, PermissionRefused, ValidationFailed
 
 from .. import permissions
 from ..forms.organizer import (
     CancelForm,
-    DiscountCodeForm,
     EventForm,
     MessageForm,
-    QuestionForm,
     RegistrationFilterForm,
     SeriesForm,
-    TicketTypeForm,
 )
 from ..models import (
-    DiscountCode,
     Event,
     EventSeries,
     EventStatus,
     Registration,
-    RegistrationQuestion,
     RegistrationStatus,
     TicketType,
 )
@@ -47,57 +40,15 @@ from ..services import events as services
 from ..services import messages as message_services
 from ..services import registrations as registration_services
 from ..services import ticketing
+from .organizer_support import (
+    managed_event,
+    redirect_to,
+    render_item_form,
+    save_or_errors,
+)
 
 REGISTRATIONS_PER_PAGE = 100
 MANAGED_PER_PAGE = 50
-
-
-def _event(request: AuthenticatedHttpRequest, slug: str) -> Event:
-    return selectors.event_for_managing(viewer=request.user, slug=slug)
-
-
-def _to(name: str, event: Event) -> HttpResponse:
-    return redirect(f"events:{name}", slug=event.slug)
-
-
-def _render_form(
-    request: AuthenticatedHttpRequest,
-    form: Any,
-    *,
-    title: str,
-    event: Event | None,
-    back: str,
-    submit: str,
-    status: int = 200,
-    multipart: bool = False,
-) -> HttpResponse:
-    return render(
-        request,
-        "events/organizer/item_form.html",
-        {
-            "form": form,
-            "title": title,
-            "event": event,
-            "back": back,
-            "submit": submit,
-            "multipart": multipart,
-        },
-        status=status,
-    )
-
-
-def _save_or_errors(form: Any, save: Callable[[], Any]) -> bool:
-    """Validate and call the service; service errors land on the form. True when saved."""
-    if not form.is_valid():
-        return False
-    try:
-        save()
-    except DomainError as error:
-        if isinstance(error, PermissionRefused | NotFound):
-            raise
-        form_errors_from(error, form)
-        return False
-    return True
 
 
 # Events ------------------------------------------------------------------------------------------
@@ -127,7 +78,7 @@ def event_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         created: list[Event] = []
-        if _save_or_errors(
+        if save_or_errors(
             form,
             lambda: created.append(
                 services.event_create(actor=request.user, fields=form.fields_for_service())
@@ -136,7 +87,7 @@ def event_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.success(
                 request, f"Created the draft “{created[0].title}”. Add tickets, then publish."
             )
-            return _to("event_edit", created[0])
+            return redirect_to("event_edit", created[0])
         status = 422
     return render(
         request, "events/organizer/event_form.html", {"form": form, "event": None}, status=status
@@ -145,7 +96,7 @@ def event_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def event_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    event = _event(request, slug)
+    event = managed_event(request, slug)
     form = EventForm(
         request.POST or None,
         request.FILES or None,
@@ -157,14 +108,14 @@ def event_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         if event.status == EventStatus.CANCELLED:
             form.is_valid()
             form.add_error(None, "This event is cancelled; it can no longer be changed.")
-        elif _save_or_errors(
+        elif save_or_errors(
             form,
             lambda: services.event_update(
                 actor=request.user, event=event, fields=form.fields_for_service()
             ),
         ):
             messages.success(request, "Saved the event.")
-            return _to("event_edit", event)
+            return redirect_to("event_edit", event)
         status = 422
     problems = (
         services.event_publish_problems(event=event) if event.status == EventStatus.DRAFT else []
@@ -186,21 +137,21 @@ def event_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def event_publish(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    event = _event(request, slug)
+    event = managed_event(request, slug)
     try:
         services.event_publish(actor=request.user, event=event)
     except ValidationFailed as error:
         for problem in error.field_errors.get("publish", [error.message]):
             messages.error(request, problem)
-        return _to("event_edit", event)
+        return redirect_to("event_edit", event)
     messages.success(request, f"“{event.title}” is published and open as its window says.")
-    return _to("event_edit", event)
+    return redirect_to("event_edit", event)
 
 
 @login_required
 @require_POST
 def event_cancel(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    event = _event(request, slug)
+    event = managed_event(request, slug)
     form = CancelForm(request.POST)
     if not form.is_valid():
         raise ValidationFailed("Keep the message under 2000 characters.")
@@ -208,7 +159,7 @@ def event_cancel(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         actor=request.user, event=event, reason=form.cleaned_data["reason"]
     )
     messages.success(request, f"The event is cancelled; {told} registered people were emailed.")
-    return _to("event_edit", event)
+    return redirect_to("event_edit", event)
 
 
 # Series ------------------------------------------------------------------------------------------
@@ -225,7 +176,7 @@ def series_manage(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SeriesForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if _save_or_errors(
+        if save_or_errors(
             form,
             lambda: services.series_save(actor=request.user, series=None, **form.cleaned_data),
         ):
@@ -249,14 +200,14 @@ def series_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = SeriesForm(request.POST or None, initial=SeriesForm.initial_for(series))
     status = 200
     if request.method == "POST":
-        if _save_or_errors(
+        if save_or_errors(
             form,
             lambda: services.series_save(actor=request.user, series=series, **form.cleaned_data),
         ):
             messages.success(request, "Saved the series.")
             return redirect("events:series_manage")
         status = 422
-    return _render_form(
+    return render_item_form(
         request,
         form,
         title=f"Edit the series “{series.title}”",
@@ -265,220 +216,6 @@ def series_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         submit="Save series",
         status=status,
     )
-
-
-# Tickets, codes and questions --------------------------------------------------------------------
-
-
-@login_required
-def tickets_manage(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    event = _event(request, slug)
-    ticket_types = list(TicketType.objects.filter(event=event).order_by("position", "pk"))
-    taken = _taken_by_ticket(event)
-    for ticket in ticket_types:
-        ticket.taken = taken.get(ticket.pk, 0)  # type: ignore[attr-defined]
-    return render(
-        request,
-        "events/organizer/tickets_manage.html",
-        {
-            "event": event,
-            "ticket_types": ticket_types,
-            "codes": DiscountCode.objects.filter(event=event)
-            .prefetch_related("ticket_types")
-            .order_by("code"),
-            "questions": RegistrationQuestion.objects.filter(event=event).order_by(
-                "position", "pk"
-            ),
-        },
-    )
-
-
-def _taken_by_ticket(event: Event) -> dict[int, int]:
-    rows = (
-        Registration.objects.filter(
-            event=event, status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.OFFERED]
-        )
-        .values("ticket_type_id")
-        .annotate(total=Count("pk"))
-    )
-    return {row["ticket_type_id"]: row["total"] for row in rows}
-
-
-def _ticket(event: Event, pk: int) -> TicketType:
-    ticket = TicketType.objects.filter(event=event, pk=pk).first()
-    if ticket is None:
-        raise NotFound("No such ticket type at this event.")
-    return ticket
-
-
-@login_required
-def ticket_type_form(
-    request: AuthenticatedHttpRequest, slug: str, pk: int | None = None
-) -> HttpResponse:
-    event = _event(request, slug)
-    ticket = _ticket(event, pk) if pk is not None else None
-    initial = TicketTypeForm.initial_for(ticket, event.zone) if ticket else None
-    form = TicketTypeForm(request.POST or None, zone=event.zone, initial=initial)
-    status = 200
-    if request.method == "POST":
-        if _save_or_errors(
-            form,
-            lambda: ticketing.ticket_type_save(
-                actor=request.user,
-                event=event,
-                ticket_type=ticket,
-                fields=form.fields_for_service(),
-            ),
-        ):
-            messages.success(request, f"Saved the ticket type “{form.cleaned_data['name']}”.")
-            return _to("tickets_manage", event)
-        status = 422
-    return _render_form(
-        request,
-        form,
-        title=f"Edit the ticket “{ticket.name}”" if ticket else "New ticket type",
-        event=event,
-        back="events:tickets_manage",
-        submit="Save ticket type",
-        status=status,
-    )
-
-
-@login_required
-@require_POST
-def ticket_type_delete(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
-    event = _event(request, slug)
-    ticket = _ticket(event, pk)
-    try:
-        ticketing.ticket_type_delete(actor=request.user, ticket_type=ticket)
-    except ValidationFailed as error:
-        messages.error(request, error.message)
-    except DomainError as error:
-        if isinstance(error, PermissionRefused | NotFound):
-            raise
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"Deleted the ticket type “{ticket.name}”.")
-    return _to("tickets_manage", event)
-
-
-def _code(event: Event, pk: int) -> DiscountCode:
-    code = DiscountCode.objects.filter(event=event, pk=pk).first()
-    if code is None:
-        raise NotFound("No such discount code at this event.")
-    return code
-
-
-@login_required
-def discount_code_form(
-    request: AuthenticatedHttpRequest, slug: str, pk: int | None = None
-) -> HttpResponse:
-    event = _event(request, slug)
-    code = _code(event, pk) if pk is not None else None
-    initial = DiscountCodeForm.initial_for(code, event.zone) if code else None
-    form = DiscountCodeForm(request.POST or None, event=event, initial=initial)
-    status = 200
-    if request.method == "POST":
-        if _save_or_errors(
-            form,
-            lambda: ticketing.discount_code_save(
-                actor=request.user,
-                event=event,
-                discount_code=code,
-                fields=form.fields_for_service(),
-            ),
-        ):
-            messages.success(request, "Saved the discount code.")
-            return _to("tickets_manage", event)
-        status = 422
-    return _render_form(
-        request,
-        form,
-        title=f"Edit the code {code.code}" if code else "New discount code",
-        event=event,
-        back="events:tickets_manage",
-        submit="Save discount code",
-        status=status,
-    )
-
-
-def _delete_with_message(
-    request: AuthenticatedHttpRequest, action: Callable[[], None], done: str
-) -> None:
-    try:
-        action()
-    except DomainError as error:
-        if isinstance(error, PermissionRefused | NotFound):
-            raise
-        messages.error(request, error.message)
-    else:
-        messages.success(request, done)
-
-
-@login_required
-@require_POST
-def discount_code_delete(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
-    event = _event(request, slug)
-    code = _code(event, pk)
-    _delete_with_message(
-        request,
-        lambda: ticketing.discount_code_delete(actor=request.user, discount_code=code),
-        f"Deleted the code {code.code}.",
-    )
-    return _to("tickets_manage", event)
-
-
-def _question(event: Event, pk: int) -> RegistrationQuestion:
-    question = RegistrationQuestion.objects.filter(event=event, pk=pk).first()
-    if question is None:
-        raise NotFound("No such question at this event.")
-    return question
-
-
-@login_required
-def question_form(
-    request: AuthenticatedHttpRequest, slug: str, pk: int | None = None
-) -> HttpResponse:
-    event = _event(request, slug)
-    question = _question(event, pk) if pk is not None else None
-    initial = QuestionForm.initial_for(question) if question else None
-    form = QuestionForm(request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        if _save_or_errors(
-            form,
-            lambda: ticketing.question_save(
-                actor=request.user,
-                event=event,
-                question=question,
-                fields=form.fields_for_service(),
-            ),
-        ):
-            messages.success(request, "Saved the question.")
-            return _to("tickets_manage", event)
-        status = 422
-    return _render_form(
-        request,
-        form,
-        title="Edit the question" if question else "New registration question",
-        event=event,
-        back="events:tickets_manage",
-        submit="Save question",
-        status=status,
-    )
-
-
-@login_required
-@require_POST
-def question_delete(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
-    event = _event(request, slug)
-    question = _question(event, pk)
-    _delete_with_message(
-        request,
-        lambda: ticketing.question_delete(actor=request.user, question=question),
-        "Deleted the question.",
-    )
-    return _to("tickets_manage", event)
 
 
 # Registrations ---------------------------------------------------------------------------------
@@ -503,7 +240,7 @@ def _filters(request: AuthenticatedHttpRequest, event: Event) -> tuple[Any, Any]
 
 @login_required
 def registrations_manage(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    event = _event(request, slug)
+    event = managed_event(request, slug)
     form, filters = _filters(request, event)
     paginator = Paginator(
         selectors.registration_list(event=event, filters=filters), REGISTRATIONS_PER_PAGE
@@ -529,7 +266,7 @@ class _Echo:
 
 @login_required
 def registrations_export(request: AuthenticatedHttpRequest, slug: str) -> StreamingHttpResponse:
-    event = _event(request, slug)
+    event = managed_event(request, slug)
     _form, filters = _filters(request, event)
     writer = csv.writer(_Echo())
 
@@ -546,7 +283,7 @@ def registrations_export(request: AuthenticatedHttpRequest, slug: str) -> Stream
 
 @login_required
 def waitlist_manage(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    event = _event(request, slug)
+    event = managed_event(request, slug)
     return render(
         request,
         "events/organizer/waitlist_manage.html",
@@ -558,7 +295,7 @@ def waitlist_manage(request: AuthenticatedHttpRequest, slug: str) -> HttpRespons
 @require_POST
 def waitlist_cancel(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     """An organizer takes someone off the waiting list (or withdraws an offer)."""
-    event = _event(request, slug)
+    event = managed_event(request, slug)
     registration = Registration.objects.filter(
         event=event,
         pk=pk,
@@ -570,17 +307,17 @@ def waitlist_cancel(request: AuthenticatedHttpRequest, slug: str, pk: int) -> Ht
         actor=request.user, registration=registration, reason="Removed by the organizers."
     )
     messages.success(request, "Removed them from the waiting list; they were emailed.")
-    return _to("waitlist_manage", event)
+    return redirect_to("waitlist_manage", event)
 
 
 @login_required
 @require_POST
 def order_mark_paid(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
-    event = _event(request, slug)
+    event = managed_event(request, slug)
     order = selectors.order_for_managing(viewer=request.user, event=event, pk=pk)
     ticketing.order_mark_paid(actor=request.user, order=order)
     messages.success(request, f"Order {order.reference} is marked paid.")
-    return _to("registrations_manage", event)
+    return redirect_to("registrations_manage", event)
 
 
 # Messages --------------------------------------------------------------------------------------
@@ -588,19 +325,19 @@ def order_mark_paid(request: AuthenticatedHttpRequest, slug: str, pk: int) -> Ht
 
 @login_required
 def messages_manage(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    event = _event(request, slug)
+    event = managed_event(request, slug)
     form = MessageForm(request.POST or None)
     status = 200
     if request.method == "POST":
         sent: list[Any] = []
-        if _save_or_errors(
+        if save_or_errors(
             form,
             lambda: sent.append(
                 message_services.message_send(actor=request.user, event=event, **form.cleaned_data)
             ),
         ):
             messages.success(request, f"Sent to {sent[0].recipient_count} people.")
-            return _to("messages_manage", event)
+            return redirect_to("messages_manage", event)
         status = 422
     return render(
         request,

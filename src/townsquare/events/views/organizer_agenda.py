@@ -18,15 +18,10 @@ from townsquare.core.errors import NotFound
 
 from ..forms.organizer import RoomForm, SessionForm, SpeakerForm, TrackForm
 from ..models import Event, Room, Session, Speaker, Track
-from ..selectors import organizer as selectors
 from ..services import agenda as services
-from .organizer import _delete_with_message, _render_form, _save_or_errors
+from .organizer_support import delete_with_message, managed_event, render_item_form, save_or_errors
 
 ItemT = TypeVar("ItemT", bound=models.Model)
-
-
-def _event(request: AuthenticatedHttpRequest, slug: str) -> Event:
-    return selectors.event_for_managing(viewer=request.user, slug=slug)
 
 
 def _item(model: type[ItemT], event: Event, pk: int) -> ItemT:
@@ -42,7 +37,7 @@ def _agenda(event: Event) -> HttpResponse:
 
 @login_required
 def agenda_manage(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    event = _event(request, slug)
+    event = managed_event(request, slug)
     sessions = (
         Session.objects.filter(event=event)
         .select_related("track", "room")
@@ -75,11 +70,11 @@ def _item_page(
 ) -> HttpResponse:
     status = 200
     if request.method == "POST":
-        if _save_or_errors(form, save):
+        if save_or_errors(form, save):
             messages.success(request, done)
             return _agenda(event)
         status = 422
-    return _render_form(
+    return render_item_form(
         request,
         form,
         title=title,
@@ -93,7 +88,7 @@ def _item_page(
 
 @login_required
 def track_form(request: AuthenticatedHttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
-    event = _event(request, slug)
+    event = managed_event(request, slug)
     track = _item(Track, event, pk) if pk is not None else None
     initial = (
         {"name": track.name, "color": track.color, "position": track.position} if track else None
@@ -120,9 +115,9 @@ def track_form(request: AuthenticatedHttpRequest, slug: str, pk: int | None = No
 @login_required
 @require_POST
 def track_delete(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
-    event = _event(request, slug)
+    event = managed_event(request, slug)
     track = _item(Track, event, pk)
-    _delete_with_message(
+    delete_with_message(
         request,
         lambda: services.track_delete(actor=request.user, track=track),
         f"Deleted the track “{track.name}”; its sessions have no track now.",
@@ -132,7 +127,7 @@ def track_delete(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpR
 
 @login_required
 def room_form(request: AuthenticatedHttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
-    event = _event(request, slug)
+    event = managed_event(request, slug)
     room = _item(Room, event, pk) if pk is not None else None
     initial = (
         {
@@ -167,9 +162,9 @@ def room_form(request: AuthenticatedHttpRequest, slug: str, pk: int | None = Non
 @login_required
 @require_POST
 def room_delete(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
-    event = _event(request, slug)
+    event = managed_event(request, slug)
     room = _item(Room, event, pk)
-    _delete_with_message(
+    delete_with_message(
         request,
         lambda: services.room_delete(actor=request.user, room=room),
         f"Deleted the room “{room.name}”; its sessions have no room now.",
@@ -181,7 +176,7 @@ def room_delete(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpRe
 def speaker_form(
     request: AuthenticatedHttpRequest, slug: str, pk: int | None = None
 ) -> HttpResponse:
-    event = _event(request, slug)
+    event = managed_event(request, slug)
     speaker = _item(Speaker, event, pk) if pk is not None else None
     form = SpeakerForm(
         request.POST or None,
@@ -207,9 +202,9 @@ def speaker_form(
 @login_required
 @require_POST
 def speaker_delete(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
-    event = _event(request, slug)
+    event = managed_event(request, slug)
     speaker = _item(Speaker, event, pk)
-    _delete_with_message(
+    delete_with_message(
         request,
         lambda: services.speaker_delete(actor=request.user, speaker=speaker),
         f"Deleted the speaker {speaker.name}.",
@@ -221,7 +216,7 @@ def speaker_delete(request: AuthenticatedHttpRequest, slug: str, pk: int) -> Htt
 def session_form(
     request: AuthenticatedHttpRequest, slug: str, pk: int | None = None
 ) -> HttpResponse:
-    event = _event(request, slug)
+    event = managed_event(request, slug)
     session = _item(Session, event, pk) if pk is not None else None
     form = SessionForm(
         request.POST or None,
@@ -244,9 +239,9 @@ def session_form(
 @login_required
 @require_POST
 def session_delete(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
-    event = _event(request, slug)
+    event = managed_event(request, slug)
     session = _item(Session, event, pk)
-    _delete_with_message(
+    delete_with_message(
         request,
         lambda: services.session_delete(actor=request.user, session=session),
         f"Deleted the session “{session.title}”.",
