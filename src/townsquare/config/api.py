@@ -7,9 +7,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.datastructures import MultiValueDict
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
+from ninja.types import DictStrAny
 
 from townsquare.academy.api import router as academy_router
 from townsquare.accounts.api import router as accounts_router
@@ -25,11 +28,46 @@ from townsquare.core.errors import (
 from townsquare.core.middleware import audit_refusal
 from townsquare.events.api import router as events_router
 
+
+def _refuse_nul(value: Any, where: str = "") -> None:
+    """PostgreSQL text cannot hold the NUL character; Django's forms refuse it, so does the API."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValidationFailed(
+                "Text may not contain the NUL character (\\u0000).",
+                field_errors={where or "body": ["Remove the NUL character (\\u0000)."]},
+            )
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_nul(key, where)
+            _refuse_nul(item, str(key))
+    elif isinstance(value, list):
+        for item in value:
+            _refuse_nul(item, where)
+
+
+class TextParser(Parser):
+    """The JSON parser, refusing NUL characters in the body, query and form fields alike."""
+
+    def parse_body(self, request: HttpRequest) -> DictStrAny:
+        data = super().parse_body(request)
+        _refuse_nul(data)
+        return data
+
+    def parse_querydict(
+        self, data: MultiValueDict, list_fields: list[str], request: HttpRequest
+    ) -> DictStrAny:
+        result = super().parse_querydict(data, list_fields, request)
+        _refuse_nul(result)
+        return result
+
+
 api = NinjaAPI(
     title="Townsquare API",
     version="1.0.0",
     urls_namespace="api",
     auth=api_auth,
+    parser=TextParser(),
     description=(
         "Authenticate with the browser session (unsafe methods need the CSRF token) or with a "
         "personal API token from Settings → API tokens as `Authorization: Bearer <token>`. Lists "
@@ -104,7 +142,10 @@ class _HttpProblem(DomainError):
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
     problem_error: DomainError
-    if error.status_code == 429:
+    if isinstance(error.__cause__, DomainError):
+        # ninja wraps what the body parser raised ("Cannot parse request body"); say what it was.
+        problem_error = error.__cause__
+    elif error.status_code == 429:
         problem_error = RateLimited(str(error))
     else:
         problem_error = _HttpProblem(str(error))

@@ -194,3 +194,20 @@ def test_an_absurd_offset_is_a_validation_problem(member, client_for):
     response = client_for(member).get("/api/v1/accounts/organizations?offset=27497368079735300096")
     assert response.status_code == 422
     assert "offset" in response.json()["errors"]
+
+
+def test_nul_characters_are_refused_everywhere_in_the_api(member, client_for):
+    # PostgreSQL text cannot hold NUL; the API refuses it as Django's forms do, never a 500.
+    client = client_for(member)
+    response = client.patch(
+        "/api/v1/accounts/me",
+        data=json.dumps({"title": "Nurse\u0000manager"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert response.json()["code"] == "validation-failed"
+    assert "title" in response.json()["errors"]
+    member.refresh_from_db()
+    assert member.title != "Nurse\u0000manager"
+    response = client.get("/api/v1/accounts/people", {"q": "nurse\u0000"})
+    assert response.status_code == 422
