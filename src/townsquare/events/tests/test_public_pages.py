@@ -349,6 +349,34 @@ def test_add_and_remove_a_session_from_my_schedule(client_for):
     assert ScheduleItem.objects.filter(user=member).count() == 1
 
 
+def test_htmx_swaps_only_the_button_and_announces_the_change(client_for):
+    event = make_event()
+    session = make_session(event, title="Keynote")
+    member = make_attendee()
+    client = client_for(member)
+    agenda = f"/events/{event.slug}/agenda/"
+    response = client.post(
+        f"/events/sessions/{session.pk}/schedule",
+        {"action": "add", "next": f"{agenda}#session-{session.pk}"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.lstrip().startswith("<form")
+    assert "Remove from my schedule" in html
+    assert 'role="status"' in html
+    assert "is on your schedule" in html
+    assert f'value="{agenda}#session-{session.pk}"' in html
+    assert ScheduleItem.objects.filter(user=member, session=session).count() == 1
+    response = client.post(
+        f"/events/sessions/{session.pk}/schedule",
+        {"action": "remove"},
+        headers={"HX-Request": "true"},
+    )
+    assert "Add to my schedule" in response.content.decode()
+    assert not ScheduleItem.objects.filter(user=member).exists()
+
+
 def test_schedule_refuses_sessions_that_are_over_and_of_cancelled_events(client_for):
     member = make_attendee()
     client = client_for(member)

@@ -27,6 +27,7 @@ from ..models import (
     EventStatus,
     Registration,
     RegistrationStatus,
+    Session,
     WaitlistMode,
 )
 from ..selectors import after as after_selectors
@@ -259,10 +260,30 @@ def schedule_toggle(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         if error.status == 404:
             raise
+        if request.headers.get("HX-Request"):
+            return _schedule_button(request, session, message=error.message)
         messages.error(request, error.message)
         return redirect(_back(request, fallback))
-    if added:
-        messages.success(request, f"“{session.title}” is on your schedule.")
-    else:
-        messages.success(request, f"“{session.title}” is off your schedule.")
+    done = f"“{session.title}” is {'on' if added else 'off'} your schedule."
+    if request.headers.get("HX-Request"):
+        # HTMX swaps just this session's button; the status line tells screen readers.
+        return _schedule_button(request, session, message=done)
+    messages.success(request, done)
     return redirect(_back(request, fallback))
+
+
+def _schedule_button(
+    request: AuthenticatedHttpRequest, session: Session, *, message: str
+) -> HttpResponse:
+    return render(
+        request,
+        "events/public/_schedule_button.html",
+        {
+            "session": session,
+            "scheduled_ids": agenda_selectors.scheduled_session_ids(
+                user=request.user, event=session.event
+            ),
+            "next_url": _back(request, "").split("#", 1)[0],
+            "schedule_message": message,
+        },
+    )
