@@ -1,4 +1,5 @@
-"""Forms of the organizer pages. They check shapes; the services check the rules.
+"""Forms of the organizer pages (tickets in ``organizer_tickets``, the agenda in
+``organizer_agenda``). They check shapes; the services check the rules.
 
 Dates and times are typed in the event's own time zone (``datetime-local`` inputs) and turned into
 aware datetimes in that zone here, so an organizer in Chicago sets up a Berlin event in Berlin
@@ -21,28 +22,16 @@ from townsquare.academy.models.credit import CreditType
 from townsquare.accounts.models import Organization
 
 from ..models import (
-    DiscountCode,
-    DiscountKind,
     Event,
     EventFormat,
     EventSeries,
     MessageAudience,
     OnlineProvider,
-    QuestionKind,
-    QuestionPurpose,
-    RegistrationQuestion,
     RegistrationStatus,
-    Room,
-    Session,
-    SessionKind,
-    Speaker,
     TicketType,
-    Track,
     WaitlistMode,
 )
-from ..services.agenda import SessionFields, SpeakerFields
 from ..services.events import CreditFields, EventFields
-from ..services.ticketing import DiscountCodeFields, QuestionFields, TicketTypeFields
 
 ZONE_AREAS = (
     "Africa",
@@ -106,7 +95,7 @@ class ZonedForm(forms.Form):
         return data
 
 
-def _int(label: str, *, required: bool = False, minimum: int = 0, **kwargs: Any) -> Any:
+def int_field(label: str, *, required: bool = False, minimum: int = 0, **kwargs: Any) -> Any:
     return forms.IntegerField(
         label=label, required=required, min_value=minimum, max_value=MAX_INT, **kwargs
     )
@@ -197,7 +186,7 @@ class EventForm(ZonedForm):
     access_tier = forms.ChoiceField(
         label="Who may register", choices=AccessTier.choices, initial=AccessTier.MEMBER
     )
-    capacity = _int("Capacity", required=True, minimum=1, help_text="Seats for all tickets.")
+    capacity = int_field("Capacity", required=True, minimum=1, help_text="Seats for all tickets.")
     registration_opens_at = LocalDateTimeField(
         label="Registration opens", required=False, help_text="Empty: as soon as published."
     )
@@ -401,290 +390,6 @@ class SeriesForm(forms.Form):
     @staticmethod
     def initial_for(series: EventSeries) -> dict[str, Any]:
         return {"title": series.title, "summary": series.summary, "is_bundle": series.is_bundle}
-
-
-# Tickets, codes, questions -----------------------------------------------------------------------
-
-
-class TicketTypeForm(ZonedForm):
-    datetime_fields = ("sales_start", "sales_end")
-
-    name = forms.CharField(label="Ticket name", max_length=120)
-    description = forms.CharField(label="Ticket description", max_length=400, required=False)
-    price = forms.DecimalField(
-        min_value=0, max_value=Decimal("9999999.99"), decimal_places=2, initial=Decimal("0")
-    )
-    capacity = _int("Quota", minimum=1, help_text="Empty: only the event's capacity limits it.")
-    sales_start = LocalDateTimeField(label="On sale from", required=False)
-    sales_end = LocalDateTimeField(label="On sale until", required=False)
-    members_only = forms.BooleanField(label="Members of member organizations only", required=False)
-    minimum_tier = forms.ChoiceField(
-        label="Access level needed",
-        choices=[("", "The event's"), *AccessTier.choices],
-        required=False,
-    )
-    is_active = forms.BooleanField(label="On sale (active)", required=False, initial=True)
-    position = _int("Position", initial=0)
-
-    @staticmethod
-    def initial_for(ticket_type: TicketType, zone: zoneinfo.ZoneInfo) -> dict[str, Any]:
-        return {
-            "name": ticket_type.name,
-            "description": ticket_type.description,
-            "price": ticket_type.price,
-            "capacity": ticket_type.capacity,
-            "sales_start": local_input(ticket_type.sales_start, zone),
-            "sales_end": local_input(ticket_type.sales_end, zone),
-            "members_only": ticket_type.members_only,
-            "minimum_tier": ticket_type.minimum_tier,
-            "is_active": ticket_type.is_active,
-            "position": ticket_type.position,
-        }
-
-    def fields_for_service(self) -> TicketTypeFields:
-        data = self.cleaned_data
-        return TicketTypeFields(
-            name=data["name"],
-            description=data["description"],
-            price=data["price"],
-            capacity=data["capacity"],
-            sales_start=data["sales_start"],
-            sales_end=data["sales_end"],
-            members_only=data["members_only"],
-            minimum_tier=data["minimum_tier"],
-            is_active=data["is_active"],
-            position=data["position"] or 0,
-        )
-
-
-class DiscountCodeForm(ZonedForm):
-    datetime_fields = ("valid_from", "valid_until")
-
-    code = forms.CharField(max_length=40, help_text="Letters, digits, dashes; any case.")
-    kind = forms.ChoiceField(label="Discount kind", choices=DiscountKind.choices)
-    value = forms.DecimalField(
-        label="Discount",
-        min_value=Decimal("0.01"),
-        max_value=Decimal("9999999.99"),
-        decimal_places=2,
-        help_text="Percent off, or the amount off.",
-    )
-    max_uses = _int("Maximum uses", minimum=1, help_text="Empty: unlimited.")
-    valid_from = LocalDateTimeField(label="Valid from", required=False)
-    valid_until = LocalDateTimeField(label="Valid until", required=False)
-    ticket_types = forms.ModelMultipleChoiceField(
-        label="For tickets",
-        queryset=TicketType.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="None ticked: every ticket.",
-    )
-
-    def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
-        super().__init__(*args, zone=event.zone, **kwargs)
-        self.fields["ticket_types"].queryset = TicketType.objects.filter(event=event)  # type: ignore[attr-defined]
-
-    @staticmethod
-    def initial_for(code: DiscountCode, zone: zoneinfo.ZoneInfo) -> dict[str, Any]:
-        return {
-            "code": code.code,
-            "kind": code.kind,
-            "value": code.value,
-            "max_uses": code.max_uses,
-            "valid_from": local_input(code.valid_from, zone),
-            "valid_until": local_input(code.valid_until, zone),
-            "ticket_types": list(code.ticket_types.all()),
-        }
-
-    def fields_for_service(self) -> DiscountCodeFields:
-        data = self.cleaned_data
-        return DiscountCodeFields(
-            code=data["code"],
-            kind=data["kind"],
-            value=data["value"],
-            max_uses=data["max_uses"],
-            valid_from=data["valid_from"],
-            valid_until=data["valid_until"],
-            ticket_types=list(data["ticket_types"]),
-        )
-
-
-class QuestionForm(forms.Form):
-    label = forms.CharField(label="Question", max_length=200)
-    help_text = forms.CharField(label="Hint", max_length=300, required=False)
-    kind = forms.ChoiceField(label="Kind of answer", choices=QuestionKind.choices)
-    purpose = forms.ChoiceField(choices=QuestionPurpose.choices)
-    options = forms.CharField(
-        label="Options",
-        required=False,
-        max_length=10_000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For “One of a list”: one option per line.",
-    )
-    is_required = forms.BooleanField(label="An answer is required", required=False)
-    position = _int("Position", initial=0)
-
-    @staticmethod
-    def initial_for(question: RegistrationQuestion) -> dict[str, Any]:
-        return {
-            "label": question.label,
-            "help_text": question.help_text,
-            "kind": question.kind,
-            "purpose": question.purpose,
-            "options": question.options,
-            "is_required": question.is_required,
-            "position": question.position,
-        }
-
-    def fields_for_service(self) -> QuestionFields:
-        data = self.cleaned_data
-        return QuestionFields(
-            label=data["label"],
-            help_text=data["help_text"],
-            kind=data["kind"],
-            purpose=data["purpose"],
-            options=data["options"],
-            is_required=data["is_required"],
-            position=data["position"] or 0,
-        )
-
-
-# Agenda ------------------------------------------------------------------------------------------
-
-
-class TrackForm(forms.Form):
-    name = forms.CharField(label="Track name", max_length=100)
-    color = forms.CharField(
-        label="Track colour",
-        max_length=7,
-        initial="#3b5bdb",
-        widget=forms.TextInput(attrs={"type": "color"}),
-    )
-    position = _int("Track position", initial=0)
-
-
-class RoomForm(forms.Form):
-    name = forms.CharField(label="Room name", max_length=100)
-    capacity = _int("Room seats", minimum=1)
-    accessibility_notes = forms.CharField(
-        label="Room accessibility", max_length=300, required=False
-    )
-    position = _int("Room position", initial=0)
-
-
-class SpeakerForm(forms.Form):
-    name = forms.CharField(label="Speaker name", max_length=200)
-    email = forms.EmailField(
-        label="Speaker email",
-        required=False,
-        help_text="If they have an account with this address, it is linked.",
-    )
-    affiliation = forms.CharField(max_length=200, required=False)
-    bio = forms.CharField(
-        label="Bio",
-        max_length=4000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Markdown.",
-    )
-    photo = forms.FileField(
-        label="Photo", required=False, help_text="PNG, JPEG, GIF or WebP, at most 3 MB."
-    )
-    remove_photo = forms.BooleanField(label="Remove the photo", required=False)
-    financial_relationships = forms.CharField(
-        label="Financial relationships",
-        max_length=4000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Relevant financial relationships with ineligible companies, in the last 24 "
-        "months. Empty: the speaker declared none.",
-    )
-    disclosure_mitigation = forms.CharField(
-        label="How they were mitigated",
-        max_length=4000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-    @staticmethod
-    def initial_for(speaker: Speaker) -> dict[str, Any]:
-        return {
-            "name": speaker.name,
-            "email": speaker.email,
-            "affiliation": speaker.affiliation,
-            "bio": speaker.bio,
-            "financial_relationships": speaker.financial_relationships,
-            "disclosure_mitigation": speaker.disclosure_mitigation,
-        }
-
-    def fields_for_service(self) -> SpeakerFields:
-        data = self.cleaned_data
-        return SpeakerFields(
-            name=data["name"],
-            email=data["email"],
-            affiliation=data["affiliation"],
-            bio=data["bio"],
-            financial_relationships=data["financial_relationships"],
-            disclosure_mitigation=data["disclosure_mitigation"],
-            photo=data.get("photo"),
-            remove_photo=bool(data.get("remove_photo")),
-        )
-
-
-class SessionForm(ZonedForm):
-    datetime_fields = ("starts_at", "ends_at")
-
-    title = forms.CharField(label="Session title", max_length=200)
-    kind = forms.ChoiceField(label="Session kind", choices=SessionKind.choices)
-    starts_at = LocalDateTimeField(label="Session starts")
-    ends_at = LocalDateTimeField(label="Session ends")
-    track = forms.ModelChoiceField(
-        queryset=Track.objects.none(), required=False, empty_label="No track"
-    )
-    room = forms.ModelChoiceField(
-        queryset=Room.objects.none(), required=False, empty_label="No room"
-    )
-    speakers = forms.ModelMultipleChoiceField(
-        queryset=Speaker.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
-    )
-    abstract = forms.CharField(
-        max_length=20_000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Markdown.",
-    )
-
-    def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
-        super().__init__(*args, zone=event.zone, **kwargs)
-        self.fields["track"].queryset = Track.objects.filter(event=event)  # type: ignore[attr-defined]
-        self.fields["room"].queryset = Room.objects.filter(event=event)  # type: ignore[attr-defined]
-        self.fields["speakers"].queryset = Speaker.objects.filter(event=event)  # type: ignore[attr-defined]
-
-    @staticmethod
-    def initial_for(session: Session, zone: zoneinfo.ZoneInfo) -> dict[str, Any]:
-        return {
-            "title": session.title,
-            "kind": session.kind,
-            "starts_at": local_input(session.starts_at, zone),
-            "ends_at": local_input(session.ends_at, zone),
-            "track": session.track_id,
-            "room": session.room_id,
-            "speakers": list(session.speakers.all()),
-            "abstract": session.abstract,
-        }
-
-    def fields_for_service(self) -> SessionFields:
-        data = self.cleaned_data
-        return SessionFields(
-            title=data["title"],
-            kind=data["kind"],
-            starts_at=data["starts_at"],
-            ends_at=data["ends_at"],
-            track=data["track"],
-            room=data["room"],
-            speakers=list(data["speakers"]),
-            abstract=data["abstract"],
-        )
 
 
 # Registrations and messages ----------------------------------------------------------------------

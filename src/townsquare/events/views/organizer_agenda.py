@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from townsquare.accounts.http import AuthenticatedHttpRequest
 from townsquare.core.errors import NotFound
 
-from ..forms.organizer import RoomForm, SessionForm, SpeakerForm, TrackForm
+from ..forms.organizer_agenda import RoomForm, SessionForm, SpeakerForm, TrackForm
 from ..models import Event, Room, Session, Speaker, Track
 from ..services import agenda as services
 from .organizer_support import delete_with_message, managed_event, render_item_form, save_or_errors

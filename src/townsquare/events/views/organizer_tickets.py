@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from townsquare.accounts.http import AuthenticatedHttpRequest
 from townsquare.core.errors import DomainError, NotFound, PermissionRefused, ValidationFailed
 
-from ..forms.organizer import (
+from ..forms.organizer_tickets import (
     DiscountCodeForm,
     QuestionForm,
     TicketTypeForm,
