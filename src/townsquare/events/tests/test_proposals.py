@@ -260,3 +260,14 @@ def test_review_list_queries_do_not_grow(client, django_assert_num_queries, rows
     with django_assert_num_queries(8):
         response = client.get(f"/events/{event.slug}/manage/proposals/")
     assert response.status_code == 200
+
+
+def test_proposals_page_without_a_call_leads_organizers_to_open_one(client):
+    organizer = make_organizer()
+    event = make_event(organizers=(organizer,))
+    client.force_login(organizer)
+    response = client.get(f"/events/{event.slug}/manage/proposals/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/events/{event.slug}/manage/call/"
+    client.force_login(make_attendee())
+    assert client.get(f"/events/{event.slug}/manage/proposals/").status_code == 404

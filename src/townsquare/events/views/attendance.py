@@ -11,24 +11,19 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from townsquare.accounts.http import AuthenticatedHttpRequest
-from townsquare.core.errors import DomainError, NotFound, PermissionRefused
+from townsquare.core.errors import DomainError, NotFound
 from townsquare.core.forms import form_errors_from
 
 from ..forms.after import AttendanceFilterForm, AttendanceImportForm, AttendanceMarkForm
 from ..models import Event
-from ..permissions import can_manage_event
 from ..selectors import after as selectors
+from ..selectors import organizer as organizer_selectors
 from ..services import attendance as services
 
 
 def managed_event(user: Any, slug: str) -> Event:
     """The event by slug, for its managers only (drafts stay hidden from everyone else)."""
-    event = selectors.event_by_slug(slug)
-    if not can_manage_event(user, event):
-        if event.status == "draft":
-            raise NotFound("No such event.")
-        raise PermissionRefused("Only the event's organizers may manage it.")
-    return event
+    return organizer_selectors.event_for_managing(viewer=user, slug=slug)
 
 
 def _page(

@@ -20,6 +20,7 @@ from ..forms.proposals import CallForm, DecisionForm, ProposalForm, ReviewForm
 from ..models import CallForProposals, Event, Proposal, ProposalStatus, SessionKind, Track
 from ..permissions import (
     can_decide_proposal,
+    can_manage_event,
     can_review_proposal,
     can_review_proposals,
     can_submit_proposal,
@@ -276,6 +277,10 @@ class ReviewFilterForm(forms.Form):
 def proposals_review(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     event = event_selectors.event_by_slug(slug)
     call = selectors.call_for(event)
+    if call is None and can_manage_event(request.user, event):
+        # The organizer's navigation links here for every event: lead them to open a call.
+        messages.info(request, "This event has no call for proposals yet; open one first.")
+        return redirect("events:call_manage", slug=event.slug)
     if not can_view_event(request.user, event) or call is None:
         raise NotFound("This event has no call for proposals.")
     if not can_review_proposals(request.user, call):
