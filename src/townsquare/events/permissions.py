@@ -18,7 +18,15 @@ from typing import Any
 from townsquare.academy.permissions import has_tier, is_instructor
 from townsquare.accounts.permissions import can_manage_organization, is_center_staff
 
-from .models import CallForProposals, Event, Proposal, Registration, TicketType
+from .models import (
+    CallForProposals,
+    Event,
+    Order,
+    Proposal,
+    Registration,
+    RegistrationStatus,
+    TicketType,
+)
 
 
 def _signed_in(user: Any) -> bool:
@@ -87,6 +95,32 @@ def can_cancel_registration(user: Any, registration: Registration) -> bool:
 
 def can_transfer_registration(user: Any, registration: Registration) -> bool:
     return can_view_registration(user, registration)
+
+
+def can_view_order(user: Any, order: Order) -> bool:
+    """The buyer, the leaders of the organization it was bought for, and the event's managers."""
+    if not _signed_in(user):
+        return False
+    if user.pk == order.buyer_id:
+        return True
+    if order.organization is not None and can_register_others(user, order.organization):
+        return True
+    return can_manage_event(user, order.event)
+
+
+def can_see_ticket(user: Any, registration: Registration) -> bool:
+    """The ticket (its code and QR) of a confirmed registration: the attendee, the leader who
+    bought it for their staff, and the event's managers. Not a former holder: after a transfer
+    the one who bought it for themselves keeps seeing the registration but not the new code."""
+    if registration.status != RegistrationStatus.CONFIRMED:
+        return False
+    if not _signed_in(user):
+        return False
+    if user.pk == registration.attendee_id:
+        return True
+    if user.pk == registration.order.buyer_id and registration.order.organization_id is not None:
+        return True
+    return can_manage_event(user, registration.event)
 
 
 def can_check_in(user: Any, event: Event) -> bool:

@@ -15,6 +15,7 @@ from townsquare.core.models import MAX_OBJECT_ID
 from townsquare.core.pagination import Pagination
 
 from ..models import TicketType
+from ..selectors import events as event_selectors
 from ..selectors import registrations as selectors
 from ..services import registrations as services
 from ..services.checkin import check_in
@@ -43,7 +44,7 @@ def registrations_create(
     event_id: int = EventId,
     idempotency_key: str = Header("", alias="Idempotency-Key", max_length=64),
 ) -> Status:
-    event = selectors.event_by_id(viewer=request.user, event_id=event_id)
+    event = event_selectors.event_get_plain_by_id(viewer=request.user, event_id=event_id)
     ticket_type = TicketType.objects.filter(pk=payload.ticket_type_id, event=event).first()
     if ticket_type is None:
         message = "Choose one of this event's tickets."
@@ -135,7 +136,7 @@ def registrations_transfer(
 def check_ins_create(
     request: AuthenticatedHttpRequest, payload: CheckInIn, event_id: int = EventId
 ) -> Any:
-    event = selectors.event_by_id(viewer=request.user, event_id=event_id)
+    event = event_selectors.event_get_plain_by_id(viewer=request.user, event_id=event_id)
     result = check_in(actor=request.user, event=event, code=payload.code)
     registration = result.registration
     return {

@@ -91,7 +91,7 @@ class RegistrationOut(Schema):
 
     @staticmethod
     def resolve_ticket_code(obj: Registration, context: dict[str, Any]) -> str | None:
-        from ..permissions_registration import can_see_ticket
+        from ..permissions import can_see_ticket
 
         request = context.get("request") if context else None
         viewer = getattr(request, "user", None)

@@ -27,7 +27,7 @@ from ..models import (
     RegistrationStatus,
     TicketType,
 )
-from ..permissions_registration import can_view_order
+from ..permissions import can_view_order
 
 
 def _with_position(queryset: QuerySet[Registration]) -> QuerySet[Registration]:
@@ -103,15 +103,6 @@ def order_get(*, viewer: Any, reference: str) -> Order:
 def event_for_registration(*, viewer: Any, slug: str) -> Event:
     """The event behind a registration page: published ones (and drafts for their managers)."""
     event = Event.objects.filter(slug=slug[:120]).first()
-    if event is None or not permissions.can_view_event(viewer, event):
-        raise NotFound("This event does not exist.")
-    return event
-
-
-def event_by_id(*, viewer: Any, event_id: int) -> Event:
-    if not 0 < event_id <= MAX_OBJECT_ID:
-        raise NotFound("This event does not exist.")
-    event = Event.objects.filter(pk=event_id).first()
     if event is None or not permissions.can_view_event(viewer, event):
         raise NotFound("This event does not exist.")
     return event

@@ -28,7 +28,7 @@ from ..forms.registration import (
     request_key_new,
 )
 from ..models import Event, Registration, RegistrationStatus, TicketType
-from ..permissions_registration import can_see_ticket, can_view_order
+from ..permissions import can_see_ticket, can_view_order
 from ..selectors import registrations as selectors
 from ..services import registrations as services
 from ..services.tickets import invoice_pdf as draw_invoice
