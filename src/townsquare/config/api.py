@@ -26,7 +26,9 @@ from townsquare.core.errors import (
     ValidationFailed,
 )
 from townsquare.core.middleware import audit_refusal
+from townsquare.community.api import router as community_router
 from townsquare.events.api import router as events_router
+from townsquare.notifications.api import router as notifications_router
 
 
 def _refuse_nul(value: Any, where: str = "") -> None:
@@ -156,6 +158,8 @@ def on_http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
 api.add_router("/accounts/", accounts_router)
 api.add_router("/academy/", academy_router)
 api.add_router("/events/", events_router)
+api.add_router("/community/", community_router)
+api.add_router("/notifications/", notifications_router)
 
 
 def api_routers() -> dict[str, Any]:

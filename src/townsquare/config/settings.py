@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "townsquare.accounts",
     "townsquare.academy",
     "townsquare.events",
+    "townsquare.privacy",
+    "townsquare.notifications",
+    "townsquare.community",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,8 @@ urlpatterns = [
     path("", include("townsquare.accounts.urls")),
     path("academy/", include("townsquare.academy.urls")),
     path("events/", include("townsquare.events.urls")),
+    path("community/", include("townsquare.community.urls")),
+    path("notifications/", include("townsquare.notifications.urls")),
     path("verify/<str:code>", academy_credentials.verify, name="verify"),
 ]
 

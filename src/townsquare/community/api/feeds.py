@@ -1,0 +1,3 @@
+"""Community API: feeds."""
+
+from .router import router  # noqa: F401

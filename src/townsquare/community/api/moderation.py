@@ -1,0 +1,3 @@
+"""Community API: moderation."""
+
+from .router import router  # noqa: F401

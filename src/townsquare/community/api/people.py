@@ -1,0 +1,3 @@
+"""Community API: people."""
+
+from .router import router  # noqa: F401

@@ -1,0 +1,3 @@
+"""Community API: posts."""
+
+from .router import router  # noqa: F401

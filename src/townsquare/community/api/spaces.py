@@ -1,0 +1,3 @@
+"""Community API: spaces."""
+
+from .router import router  # noqa: F401
