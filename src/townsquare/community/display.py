@@ -36,15 +36,17 @@ def author_label(
 ) -> AuthorLabel:
     profile = _profile(author)
     verified = bool(profile and profile.is_verified_clinician)
-    if as_pseudonym and profile and profile.pseudonym:
+    if as_pseudonym:
+        # Written under a pseudonym: never fall back to the real name, even if the pseudonym
+        # has since been cleared.
         visible = can_see_real_identity(viewer, space, author)
         return AuthorLabel(
-            name=profile.pseudonym,
+            name=(profile.pseudonym if profile and profile.pseudonym else "A community member"),
             pseudonymous=True,
             real_name=author.display_name if visible else "",
             verified_clinician=verified,
-            clinician_title=profile.clinician_title if verified else "",
-            handle=profile.handle if visible else "",
+            clinician_title=profile.clinician_title if verified and profile else "",
+            handle=profile.handle if visible and profile else "",
         )
     return AuthorLabel(
         name=author.display_name,

@@ -106,6 +106,7 @@ def remember_membership(user: Any, space: Space, membership: SpaceMembership | N
     """Prime or reset the per-request cache (selectors that load memberships in bulk use it)."""
     if _signed_in(user):
         user.__dict__.setdefault("_community_memberships", {})[space.pk] = membership
+        user.__dict__.pop("_community_readable_space_ids", None)
 
 
 def is_active_member(user: Any, space: Space) -> bool:
@@ -128,8 +129,11 @@ def is_muted(user: Any, space: Space) -> bool:
 
 
 def is_space_moderator(user: Any, space: Space) -> bool:
+    """Moderates the space: never someone who may not read it (unverified since, or banned)."""
+    if not may_use_kind(user, space.kind) or is_banned(user, space):
+        return False
     if is_global_moderator(user):
-        return may_use_kind(user, space.kind)
+        return True
     membership = membership_of(user, space)
     return (
         membership is not None
@@ -215,9 +219,11 @@ def can_see_real_identity(user: Any, space: Space | None, person: Any) -> bool:
     """Behind a pseudonym: the person themselves, moderators of the space, center staff."""
     if not _signed_in(user):
         return False
-    if user.pk == getattr(person, "pk", person) or is_global_moderator(user):
+    if user.pk == getattr(person, "pk", person):
         return True
-    return space is not None and is_space_moderator(user, space)
+    if space is not None:
+        return is_space_moderator(user, space)
+    return is_global_moderator(user)
 
 
 def can_verify_clinicians(user: Any) -> bool:
@@ -287,8 +293,10 @@ def can_flag_post(user: Any, post: Post) -> bool:
 
 def can_see_comment(user: Any, comment: Comment) -> bool:
     post = comment.post
-    if post.status != ContentStatus.PUBLISHED or not can_read_space(user, post.space):
-        return can_moderate_space(user, post.space)
+    if not can_read_space(user, post.space):
+        return False
+    if post.status != ContentStatus.PUBLISHED:
+        return comment.status != ContentStatus.DELETED and can_moderate_space(user, post.space)
     if comment.status == ContentStatus.PUBLISHED:
         return True
     if comment.status == ContentStatus.DELETED:
@@ -326,6 +334,7 @@ def can_react_to_comment(user: Any, comment: Comment) -> bool:
 def can_flag_comment(user: Any, comment: Comment) -> bool:
     return (
         comment.status == ContentStatus.PUBLISHED
+        and comment.post.status == ContentStatus.PUBLISHED
         and _signed_in(user)
         and comment.author_id != user.pk
         and can_read_space(user, comment.post.space)

@@ -18,7 +18,8 @@ class NavItem:
 
 
 def navigation_for(request: HttpRequest) -> list[NavItem]:
-    from townsquare.accounts.permissions import can_view_directory
+    from townsquare.accounts.models import Role
+    from townsquare.accounts.permissions import can_view_directory, has_role, is_professional
 
     # Error pages rendered outside the middleware (the static files handler) have no user.
     user = getattr(request, "user", None) or AnonymousUser()
@@ -29,6 +30,10 @@ def navigation_for(request: HttpRequest) -> list[NavItem]:
         entries.append(("People", reverse("accounts:directory")))
     entries.append(("Academy", reverse("academy:catalog")))
     entries.append(("Events", reverse("events:event_list")))
+    # Roles are already read for this request: the entry costs no query. The community's own
+    # pages say who may take part (staff of member organizations, patients, verified clinicians).
+    if is_professional(user) or has_role(user, Role.PATIENT):
+        entries.append(("Community", reverse("community:home")))
     entries.append(("Organizations", reverse("accounts:organization_list")))
     path = request.path
     return [
@@ -48,6 +53,7 @@ class Section:
 SECTIONS = {
     "/academy/": ("Academy", "townsquare.academy.navigation"),
     "/events/": ("Events", "townsquare.events.navigation"),
+    "/community/": ("Community", "townsquare.community.navigation"),
 }
 
 

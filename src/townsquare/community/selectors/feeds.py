@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -51,10 +51,11 @@ def cursor_decode(cursor: str) -> tuple[datetime, int] | None:
         moment = datetime.fromisoformat(stamp)
         if moment.tzinfo is None:
             raise ValueError
+        moment = moment.astimezone(UTC)
         number = int(pk)
         if not 0 < number < 2**63:
             raise ValueError
-    except (ValueError, binascii.Error, UnicodeDecodeError) as error:
+    except (ValueError, OverflowError, binascii.Error, UnicodeDecodeError) as error:
         raise ValidationFailed(
             "The page cursor is not valid; start again from the first page.",
             field_errors={"cursor": ["Not a cursor this feed gave out."]},

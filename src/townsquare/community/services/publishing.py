@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -45,6 +46,7 @@ from ..models import (
 )
 from ..permissions import (
     can_comment_on,
+    can_moderate_space,
     can_post_in,
     can_read_space,
     is_verified_clinician,
@@ -132,9 +134,11 @@ def mention_targets(*, space: Space, texts: Sequence[str]) -> list[Any]:
             f"A post may mention at most {MAX_MENTIONS} people.",
             field_errors={"body": [f"Mention at most {MAX_MENTIONS} people."]},
         )
-    profiles = CommunityProfile.objects.filter(
-        handle__in=list(handles), user__is_active=True
-    ).select_related("user")
+    profiles = (
+        CommunityProfile.objects.annotate(handle_lower=Lower("handle"))
+        .filter(handle_lower__in=list(handles), user__is_active=True)
+        .select_related("user")
+    )
     by_handle = {profile.handle.lower(): profile for profile in profiles}
     people, refused = [], []
     for handle in handles:
@@ -228,7 +232,7 @@ def post_create(
         request=request,
     )
     with transaction.atomic():
-        hold = _hold_reason(space, decision)
+        hold = _hold_reason(actor, space, decision)
         now = timezone.now()
         post = Post.objects.create(
             space=space,
@@ -285,10 +289,11 @@ def attachment_save(
     return attachment
 
 
-def _hold_reason(space: Space, decision: GuardDecision) -> str:
+def _hold_reason(actor: Any, space: Space, decision: GuardDecision) -> str:
     if decision.hold:
         return HoldReason.PHI
-    if space.requires_approval:
+    # Moderators' own posts need no approval (as in Discourse); the PHI hold still applies.
+    if space.requires_approval and not can_moderate_space(actor, space):
         return HoldReason.APPROVAL
     return HoldReason.NONE
 
@@ -303,7 +308,8 @@ def _tell_moderators_of_hold(space: Space, url: str) -> None:
     notify_many(
         recipients=moderators,
         kind=NotificationKind.MODERATION,
-        summary=f"Something is waiting for a moderator in {space.name}",
+        summary=f"wrote something that waits for a moderator in {space.name}",
+        actor_label="A member",
         url=reverse("community:moderation_queue", args=[space.slug]),
         scope=space.scope,
         scope_label=space.name,
@@ -319,6 +325,7 @@ def post_published(post: Post, *, mentioned: Sequence[Any] | None = None) -> boo
     """
     space = post.space
     now = timezone.now()
+    first_time = post.published_at is None
     published_at = post.published_at or now
     changed = (
         Post.objects.filter(pk=post.pk)
@@ -331,6 +338,8 @@ def post_published(post: Post, *, mentioned: Sequence[Any] | None = None) -> boo
     Space.objects.filter(pk=space.pk).update(post_count=F("post_count") + 1, last_post_at=now)
     hashtags_sync(post)
     transaction.on_commit(lambda: post_search_sync(post.pk))
+    if not first_time:
+        return True  # restored or approved again after an edit: announced the first time only
     if mentioned is None:
         mentioned = mention_targets_lenient(space, [post.title, post.body])
     label = actor_label(post.author, space, as_pseudonym=post.as_pseudonym)
@@ -368,9 +377,11 @@ def mention_targets_lenient(space: Space, texts: Sequence[str]) -> list[Any]:
         return mention_targets(space=space, texts=texts)
     except ValidationFailed:
         handles = {handle for text in texts for handle in mentioned_handles(text)}
-        profiles = CommunityProfile.objects.filter(
-            handle__in=list(handles)[:MAX_MENTIONS], user__is_active=True
-        ).select_related("user")
+        profiles = (
+            CommunityProfile.objects.annotate(handle_lower=Lower("handle"))
+            .filter(handle_lower__in=list(handles)[:MAX_MENTIONS], user__is_active=True)
+            .select_related("user")
+        )
         return [profile.user for profile in profiles if can_read_space(profile.user, space)]
 
 
@@ -508,6 +519,7 @@ def comment_published(comment: Comment, *, mentioned: Sequence[Any] | None = Non
     """A comment goes live (at creation or on approval/restore), once."""
     post = comment.post
     space = post.space
+    first_time = comment.status == ContentStatus.PENDING and comment.edited_at is None
     changed = (
         Comment.objects.filter(pk=comment.pk)
         .exclude(status__in=[ContentStatus.PUBLISHED, ContentStatus.DELETED])
@@ -520,6 +532,8 @@ def comment_published(comment: Comment, *, mentioned: Sequence[Any] | None = Non
         comment_count=F("comment_count") + 1, last_activity_at=timezone.now()
     )
     transaction.on_commit(lambda: comment_search_sync(comment.pk))
+    if not first_time:
+        return True  # restored, or approved after an edit: announced the first time only
     if mentioned is None:
         mentioned = mention_targets_lenient(space, [comment.body])
     label = actor_label(comment.author, space, as_pseudonym=comment.as_pseudonym)

@@ -51,6 +51,7 @@ def make_clinician(*, title: str = "Endocrinologist", **fields: Any) -> User:
     CommunityProfile.objects.filter(user=person).update(
         clinician_verified_at=timezone.now(), clinician_title=title
     )
+    person.__dict__.pop("_community_profile", None)
     return person
 
 
