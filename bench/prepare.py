@@ -8,6 +8,15 @@
                                            and issues COUNT large-demo members each their own
                                            API token; prints the event, its ticket and the tokens
     python bench/prepare.py events-revoke -  revokes every benchmark token the events run issued
+    python bench/prepare.py community COUNT  the community targets: a typical large-demo reader
+                                           (their token and session), the search terms, and
+                                           COUNT people each with a token and a space of theirs
+                                           to post in; prints them as JSON
+    python bench/prepare.py community-viewer EMAIL  that reader's token and session again, in
+                                           another database (the 10,000-post one)
+    python bench/prepare.py community-demo POSTS  `townsquare demo --scale large` with POSTS
+                                           community posts instead of 1,000,000 (the rest as
+                                           usual): the database the feed is compared against
 
 run.py calls it with the same environment (DATABASE_URL, SECRET_KEY, ...) as the server it starts,
 so the session it signs is one the server accepts. The token comes from the real service
@@ -135,12 +144,182 @@ def _events_revoke() -> int:
     return sum(_revoke(user) for user in holders)
 
 
+COMMUNITY_AUTHORS_LIMIT = 500
+
+
+def _credentials(user) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """A fresh benchmark token and a signed-in session for the person (earlier tokens revoked)."""
+    from django.conf import settings
+    from django.test import Client
+
+    from townsquare.accounts import services
+
+    _revoke(user)
+    issued = services.api_token_create(user=user, name=TOKEN_NAME)
+    client = Client()
+    client.force_login(user)
+    return {
+        "email": user.email,
+        "user_id": user.pk,
+        "token": issued.raw,
+        "session_cookie_name": settings.SESSION_COOKIE_NAME,
+        "session_cookie": client.cookies[settings.SESSION_COOKIE_NAME].value,
+    }
+
+
+def _community_reader():  # type: ignore[no-untyped-def]
+    """A typical reader of the large demo: in the staff network, following about as many
+    people and spaces as the median person who follows people does (lowest id on a tie)."""
+    from django.db.models import Count
+
+    from townsquare.accounts.models import User
+    from townsquare.community.demo_large import SLUG_PREFIX
+    from townsquare.community.models import Follow
+
+    if not Follow.objects.filter(space__slug__startswith=SLUG_PREFIX).exists():
+        return None
+    followers = (
+        Follow.objects.filter(followed_user__isnull=False)
+        .values("follower")
+        .annotate(follows=Count("follower"))
+        .order_by("follows", "follower")
+    )
+    counts = list(followers.values_list("follower", "follows"))
+    if not counts:
+        return None
+    median = counts[len(counts) // 2][1]
+    for follower, follows in counts:
+        if follows >= median:
+            user = User.objects.filter(pk=follower, is_active=True, is_staff=False).first()
+            if user is not None and not user.email.endswith("townsquare.example"):
+                return user
+    return None
+
+
+def _community_bench(count: int) -> dict[str, object] | None:
+    """The reader (feed, home page, search), the search terms, and ``count`` authors: distinct
+    members of open staff spaces without pre-approval, each with a token, each posting in one
+    of their spaces (so the posts spread over many spaces, as in real use)."""
+    from django.db.models import Count
+
+    from townsquare.accounts import services
+    from townsquare.community.demo_large import SEARCH_TERMS, SLUG_PREFIX
+    from townsquare.community.models import (
+        Follow,
+        MembershipStatus,
+        SpaceKind,
+        SpaceMembership,
+        SpaceVisibility,
+    )
+
+    reader = _community_reader()
+    if reader is None:
+        return None
+    prepared = _credentials(reader)
+    prepared["follows"] = Follow.objects.filter(follower=reader).count()
+    prepared["search_terms"] = list(SEARCH_TERMS)
+    memberships = (
+        SpaceMembership.objects.filter(
+            status=MembershipStatus.ACTIVE,
+            muted_until__isnull=True,
+            space__slug__startswith=SLUG_PREFIX,
+            space__kind=SpaceKind.STAFF,
+            space__visibility=SpaceVisibility.OPEN,
+            space__requires_approval=False,
+            user__is_active=True,
+        )
+        .exclude(user=reader)
+        .exclude(user__api_tokens__name=TOKEN_NAME, user__api_tokens__revoked_at__isnull=True)
+        .annotate(members=Count("space__memberships"))
+        .order_by("user_id", "-members", "space_id")
+        .values_list("user_id", "space_id")
+    )
+    authors: dict[int, int] = {}
+    for user_id, space_id in memberships.iterator(chunk_size=2000):
+        authors.setdefault(user_id, space_id)
+        if len(authors) >= count:
+            break
+    if len(authors) < count:
+        return None
+    from townsquare.accounts.models import User
+
+    people = User.objects.in_bulk(list(authors))
+    prepared["authors"] = [
+        {
+            "space_id": space_id,
+            "token": services.api_token_create(user=people[user_id], name=TOKEN_NAME).raw,
+        }
+        for user_id, space_id in authors.items()
+    ]
+    return prepared
+
+
+def _community_demo(posts: int) -> dict[str, object]:
+    import io
+    import time
+
+    from django.core.management import call_command
+
+    from townsquare.community.demo_large import CommunityCounts, counts_override
+
+    started = time.perf_counter()
+    output = io.StringIO()
+    with counts_override(CommunityCounts(posts=posts)):
+        call_command("demo", scale="large", quiet=True, stdout=output)
+    sys.stderr.write(output.getvalue())
+    return {"posts": posts, "seconds": round(time.perf_counter() - started, 1)}
+
+
 def main(argv: list[str]) -> int:
-    if len(argv) != 2 or argv[0] not in {"issue", "revoke", "academy", "events", "events-revoke"}:
+    actions = {
+        "issue",
+        "revoke",
+        "academy",
+        "events",
+        "events-revoke",
+        "community",
+        "community-viewer",
+        "community-demo",
+        "community-revoke",
+    }
+    if len(argv) != 2 or argv[0] not in actions:
         sys.stderr.write(__doc__ or "")
         return 2
     action, email = argv
     django.setup()
+    if action == "community-demo":
+        if not email.isdigit() or not 1 <= int(email) <= 10_000_000:
+            sys.stderr.write("community-demo takes a number of posts, 1 to 10,000,000.\n")
+            return 2
+        print(json.dumps(_community_demo(int(email))))
+        return 0
+    if action == "community":
+        if not email.isdigit() or not 1 <= int(email) <= COMMUNITY_AUTHORS_LIMIT:
+            sys.stderr.write(
+                f"community takes a number of authors, 1 to {COMMUNITY_AUTHORS_LIMIT}.\n"
+            )
+            return 2
+        community = _community_bench(int(email))
+        if community is None:
+            sys.stderr.write(
+                "The large demo's community is not there (or too small); run "
+                "`demo --scale large`.\n"
+            )
+            return 1
+        print(json.dumps(community))
+        return 0
+    if action == "community-viewer":
+        from townsquare.accounts.models import User
+
+        reader = User.objects.filter(email=email, is_active=True).first()
+        if reader is None:
+            sys.stderr.write(f"No active account {email} in this database.\n")
+            return 1
+        print(json.dumps(_credentials(reader)))
+        return 0
+    if action == "community-revoke":
+        print(json.dumps({"revoked": _events_revoke()}))
+        return 0
     if action == "events":
         if not email.isdigit() or not 1 <= int(email) <= EVENT_PEOPLE_LIMIT:
             sys.stderr.write(f"events takes a number of people, 1 to {EVENT_PEOPLE_LIMIT}.\n")

@@ -17,6 +17,12 @@ and then, closed loop with 50 clients in flight (bench/events_load.py): healthz 
 phase's baseline, and `registrations`, POST /api/v1/events/<id>/registrations with each request
 from a different person (their own API token), all for ONE event;
 
+and the community (bench/community_load.py): `community_feed` (GET /api/v1/community/feed),
+`community_home` (GET /community/) in the open-loop table; the feed's capacity next to healthz's
+(closed loop); posting (POST /api/v1/community/spaces/<id>/posts, 50 authors in turn) and search
+(GET /api/v1/community/search, 24 rotating terms) each at its own rate; and the feed against a
+second database with 10,000 posts instead of 1,000,000 (--no-community leaves all this out);
+
 and print achieved requests/s, p50/p95/p99 latency, errors and each figure as a ratio to the
 baseline of the same run; the full results go to bench/results/<timestamp>-<engine>.json.
 See docs/benchmarks.md for how to read them.
@@ -41,6 +47,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+import community_load
+from community_load import Rotation, run_any
 from cpu import CpuMeter
 from events_load import Call, closed_loop, registration_calls, with_ratio
 from loadgen import LOOPBACK_HOSTS, OpenLoop, Target
@@ -50,6 +58,7 @@ BENCH_VAR = ROOT / "var" / "bench"
 RESULTS = ROOT / "bench" / "results"
 POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/townsquare_bench"
 SQLITE_URL = f"sqlite:///{BENCH_VAR / 'townsquare.sqlite3'}"
+SQLITE_SMALL_URL = f"sqlite:///{BENCH_VAR / 'townsquare-small.sqlite3'}"
 BENCH_USER = "staff@townsquare.example"
 STEP_TIMEOUT = 1800  # seconds for any one setup command (the large demo is the slow one)
 
@@ -150,12 +159,14 @@ def townsquare(environment: dict[str, str], *args: str) -> None:
     subprocess.run(command, env=environment, cwd=ROOT, timeout=STEP_TIMEOUT, check=True)
 
 
-def prepare(environment: dict[str, str], action: str, email: str) -> dict[str, Any]:
+def prepare(
+    environment: dict[str, str], action: str, email: str, *, timeout: float = 120
+) -> dict[str, Any]:
     completed = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "prepare.py"), action, email],
         env=environment,
         cwd=ROOT,
-        timeout=120,
+        timeout=timeout,
         check=True,
         text=True,
         stdout=subprocess.PIPE,
@@ -261,7 +272,7 @@ def with_ratios(results: list[dict[str, Any]]) -> None:
 
 def table(results: list[dict[str, Any]]) -> str:
     header = (
-        f"{'rate':>6} {'target':<15} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} "
+        f"{'rate':>6} {'target':<17} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} "
         f"{'p99 ms':>8} {'errors':>6}   {'x req/s':>7} {'x p50':>6} {'x p95':>6} "
         f"{'x p99':>6}  {'cpu':>4} {'other':>5}"
     )
@@ -270,7 +281,7 @@ def table(results: list[dict[str, Any]]) -> str:
         ratio = {key: value or 0.0 for key, value in r["ratio_to_baseline"].items()}
         cpu = {key: "" if value is None else f"{value:.0%}" for key, value in r["cpu"].items()}
         lines.append(
-            f"{r['offered_rate']:>6g} {r['name']:<15} {r['achieved_rps']:>7.1f} "
+            f"{r['offered_rate']:>6g} {r['name']:<17} {r['achieved_rps']:>7.1f} "
             f"{r['p50_ms']:>8.2f} {r['p95_ms']:>8.2f} {r['p99_ms']:>8.2f} {r['errors']:>6}   "
             f"{ratio['achieved_rps']:>7.2f} {ratio['p50_ms']:>6.2f} {ratio['p95_ms']:>6.2f} "
             f"{ratio['p99_ms']:>6.2f}  {cpu['busy']:>4} {cpu['other']:>5}"
@@ -280,7 +291,7 @@ def table(results: list[dict[str, Any]]) -> str:
 
 def measure(
     port: int,
-    targets: list[Target],
+    targets: list[Target | Rotation],
     meter: CpuMeter,
     *,
     rates: list[float],
@@ -291,7 +302,7 @@ def measure(
     driver = OpenLoop("127.0.0.1", port, timeout=timeout)
     try:
         for target in targets:
-            status, body = driver.fetch(target)
+            status, body = driver.fetch(target.first() if isinstance(target, Rotation) else target)
             if status != target.expected_status:
                 raise SystemExit(
                     f"{target.name}: {target.method} {target.path} answered {status}, expected "
@@ -309,13 +320,13 @@ def measure(
                     )
                     log(f"Warning: {warning}.")
                 if warmup > 0:
-                    driver.run(target, rate=rate, duration=warmup)
+                    run_any(driver, target, rate=rate, duration=warmup)
                 log(
                     f"{target.name}: {target.method} {target.path} at {rate:g} req/s "
                     f"for {duration:g} s…"
                 )
                 start = meter.snapshot()
-                summary = driver.run(target, rate=rate, duration=duration).summary()
+                summary = run_any(driver, target, rate=rate, duration=duration).summary()
                 during = meter.shares(start, meter.snapshot())
                 summary["cpu"] = {"before": before_phase["busy"], **during}
                 if (during["other"] or 0) >= 0.1:
@@ -393,6 +404,41 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
         default=2000,
         help="people (each a registration, each their own token) for that phase (default 2000)",
     )
+    parser.add_argument(
+        "--no-community",
+        action="store_true",
+        help="leave out the community's targets, phases and its 10,000-post database",
+    )
+    parser.add_argument(
+        "--community-post-rate",
+        type=float,
+        default=20.0,
+        help="posts started per second in the posting phase (default 20)",
+    )
+    parser.add_argument(
+        "--community-search-rate",
+        type=float,
+        default=5.0,
+        help="searches started per second in the search phase (default 5)",
+    )
+    parser.add_argument(
+        "--community-compare-rate",
+        type=float,
+        default=50.0,
+        help="rate of the feed's comparison between 1,000,000 and 10,000 posts (default 50)",
+    )
+    parser.add_argument(
+        "--community-clients",
+        type=int,
+        default=50,
+        help="clients in flight in the feed's capacity phase (default 50)",
+    )
+    parser.add_argument(
+        "--community-small-database-url",
+        default=os.environ.get("BENCH_COMMUNITY_SMALL_DATABASE_URL"),
+        help="the 10,000-post database (default: the main PostgreSQL database's name + _small, "
+        "or var/bench/townsquare-small.sqlite3)",
+    )
     options = parser.parse_args(argv)
     if not 1 <= options.event_clients <= 500 or not 1 <= options.event_people <= 5000:
         parser.error("--event-clients takes 1 to 500 and --event-people 1 to 5000")
@@ -423,6 +469,44 @@ def setup(environment: dict[str, str]) -> dict[str, float]:
         started = time.perf_counter()
         townsquare(environment, *args)
         timings[name] = round(time.perf_counter() - started, 1)
+    return timings
+
+
+def small_database(main_url: str, requested: str | None) -> str:
+    """Where the 10,000-post copy of the community lives: beside the main database."""
+    if requested:
+        url = SQLITE_SMALL_URL if requested == "sqlite" else requested
+    elif main_url.startswith("postgres"):
+        parts = urlsplit(main_url)
+        url = urlunsplit(parts._replace(path=parts.path.rstrip("/") + "_small"))
+    else:
+        url = SQLITE_SMALL_URL
+    _require_loopback(url)
+    if url.startswith(("postgres://", "postgresql://")) and not _postgres_ensure(url):
+        raise SystemExit("PostgreSQL is not reachable for the 10,000-post database.")
+    return url
+
+
+def setup_small(environment: dict[str, str]) -> dict[str, float]:
+    """The comparison database: the same large demo with 10,000 community posts."""
+    timings = {}
+    for name, args in (
+        ("small_migrate", ("migrate", "--no-input", "-v", "0")),
+        ("small_createcachetable", ("createcachetable",)),
+    ):
+        log(f"(10,000-post database) {' '.join(args)}…")
+        started = time.perf_counter()
+        townsquare(environment, *args)
+        timings[name] = round(time.perf_counter() - started, 1)
+    log("(10,000-post database) demo --scale large with 10,000 community posts…")
+    started = time.perf_counter()
+    prepare(
+        environment,
+        "community-demo",
+        str(community_load.SMALL_POSTS),
+        timeout=STEP_TIMEOUT,
+    )
+    timings["small_demo_large"] = round(time.perf_counter() - started, 1)
     return timings
 
 
@@ -471,7 +555,7 @@ def concurrent_table(results: list[dict[str, Any]]) -> str:
     if not results:
         return ""
     header = (
-        f"{'clients':>7} {'target':<15} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} "
+        f"{'clients':>7} {'target':<17} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} "
         f"{'p99 ms':>8} {'errors':>6}   {'x req/s':>7} {'x p50':>6} {'x p95':>6}"
     )
     lines = ["", "Closed loop, one event (x: ratio to healthz with as many clients):", header]
@@ -479,11 +563,76 @@ def concurrent_table(results: list[dict[str, Any]]) -> str:
     for r in results:
         ratio = {key: value or 0.0 for key, value in r["ratio_to_baseline"].items()}
         lines.append(
-            f"{r['clients']:>7} {r['name']:<15} {r['achieved_rps']:>7.1f} {r['p50_ms']:>8.2f} "
+            f"{r['clients']:>7} {r['name']:<17} {r['achieved_rps']:>7.1f} {r['p50_ms']:>8.2f} "
             f"{r['p95_ms']:>8.2f} {r['p99_ms']:>8.2f} {r['errors']:>6}   "
             f"{ratio['achieved_rps']:>7.2f} {ratio['p50_ms']:>6.2f} {ratio['p95_ms']:>6.2f}"
         )
     return "\n".join(lines)
+
+
+def measure_community(
+    port: int, community: dict[str, Any], options: argparse.Namespace
+) -> dict[str, Any]:
+    """The community's phases on the main server (see bench/community_load.py)."""
+    requests = max(1000, options.community_clients * 40)
+    log(f"community: feed capacity, {options.community_clients} clients…")
+    capacity = community_load.measure_capacity(
+        port, community, clients=options.community_clients, requests=requests
+    )
+    log(f"community: posting at {options.community_post_rate:g} req/s…")
+    posting = community_load.measure_rotation(
+        port,
+        community_load.post_rotation(community),
+        rate=options.community_post_rate,
+        duration=options.duration,
+        warmup=options.warmup,
+        timeout=options.timeout,
+    )
+    log(f"community: search at {options.community_search_rate:g} req/s…")
+    searching = community_load.measure_rotation(
+        port,
+        community_load.search_rotation(community),
+        rate=options.community_search_rate,
+        duration=options.duration,
+        warmup=options.warmup,
+        timeout=options.timeout,
+    )
+    log(f"community: feed at {options.community_compare_rate:g} req/s, 1,000,000 posts…")
+    sizes = community_load.measure_feed(
+        port,
+        community,
+        label="1,000,000 posts",
+        rate=options.community_compare_rate,
+        duration=options.duration,
+        warmup=options.warmup,
+        timeout=options.timeout,
+    )
+    return {
+        "reader_follows": community["follows"],
+        "capacity": capacity,
+        "posting": posting,
+        "searching": searching,
+        "sizes": sizes,
+    }
+
+
+def measure_small(
+    environment: dict[str, str], community: dict[str, Any], options: argparse.Namespace
+) -> list[dict[str, Any]]:
+    """The same reader's feed against the 10,000-post database, on a gunicorn of its own."""
+    reader = prepare(environment, "community-viewer", community["email"])
+    port = free_port()
+    with gunicorn(environment, port, options.workers):
+        log(f"community: feed at {options.community_compare_rate:g} req/s, 10,000 posts…")
+        return community_load.measure_feed(
+            port,
+            reader,
+            label="10,000 posts",
+            rate=options.community_compare_rate,
+            duration=options.duration,
+            warmup=options.warmup,
+            timeout=options.timeout,
+        )
 
 
 def git_commit() -> str:
@@ -517,6 +666,13 @@ def main(argv: list[str] | None = None) -> int:
         BENCH_VAR.mkdir(parents=True, exist_ok=True)
     environment = django_environment(database_url, options.settings)
     timings = {} if options.skip_setup else setup(environment)
+    small_environment: dict[str, str] = {}
+    if not options.no_community:
+        small_url = small_database(database_url, options.community_small_database_url)
+        log(f"10,000-post database: {redacted(small_url)}")
+        small_environment = django_environment(small_url, options.settings)
+        if not options.skip_setup:
+            timings.update(setup_small(small_environment))
     credentials = prepare(environment, "issue", options.user)
     cookie = f"{credentials['session_cookie_name']}={credentials['session_cookie']}"
     targets = [
@@ -535,7 +691,13 @@ def main(argv: list[str] | None = None) -> int:
     targets.append(
         Target("event_page", f"/events/{bench_event['event_slug']}/", {"Accept": "text/html"})
     )
+    community: dict[str, Any] = {}
+    if not options.no_community:
+        community = prepare(environment, "community", "50", timeout=600)
+        log(f"community reader: {community['follows']} follows; 50 authors")
+        targets += community_load.read_targets(community)
     concurrent: list[dict[str, Any]] = []
+    community_results: dict[str, Any] = {}
     port = free_port()
     try:
         with gunicorn(environment, port, options.workers) as server:
@@ -551,11 +713,20 @@ def main(argv: list[str] | None = None) -> int:
                 timeout=options.timeout,
             )
             concurrent = measure_registrations(port, bench_event, options.event_clients)
+            if community:
+                community_results = measure_community(port, community, options)
+        if community:
+            community_results["sizes"] += measure_small(small_environment, community, options)
+            community_results["size_ratio"] = community_load.compare_sizes(
+                community_results["sizes"][:2], community_results["sizes"][2:]
+            )
     finally:
         try:
             prepare(environment, "revoke", options.user)
             prepare(environment, "revoke", learner["email"])
             prepare(environment, "events-revoke", "-")
+            if small_environment:
+                prepare(small_environment, "community-revoke", "-")
         except (subprocess.SubprocessError, OSError) as error:
             log(f"Could not revoke the benchmark token: {error}")
     with_ratios(results)
@@ -585,6 +756,7 @@ def main(argv: list[str] | None = None) -> int:
         "setup_seconds": timings,
         "targets": results,
         "concurrent": concurrent,
+        "community": community_results,
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{started.strftime('%Y%m%dT%H%M%SZ')}-{engine}.json"
@@ -611,6 +783,16 @@ def main(argv: list[str] | None = None) -> int:
             "target's capacity they are timeouts of requests that queued too long."
         )
     print(concurrent_table(concurrent))
+    if community_results:
+        print(
+            community_load.community_table(
+                community_results["capacity"],
+                community_results["posting"],
+                community_results["searching"],
+                community_results["sizes"],
+                community_results.get("size_ratio"),
+            )
+        )
     print(f"\nResults: {path.relative_to(ROOT)}")
     return 0
 

@@ -87,6 +87,7 @@ from .models import (
 DEFAULT_SPACES = 200
 DEFAULT_POSTS = 1_000_000
 DEFAULT_FOLLOWS = 150
+PEOPLE_AT_DEFAULT_SCALE = 10_000
 SLUG_PREFIX = "large-space-"
 HISTORY_DAYS = 730
 PATIENT_SPACE_SHARE = 0.15
@@ -133,7 +134,10 @@ def counts_override(counts: CommunityCounts) -> Iterator[CommunityCounts]:
 
 @register("community.large")
 def generate_community(demo: LargeDemo) -> dict[str, int]:
-    counts = _overrides[-1] if _overrides else CommunityCounts.at_scale(demo.scale)
+    # The scale from the people actually there (``demo.scale`` follows a default that tests
+    # change), so 30 people never get a million posts.
+    scale = len(demo.person_ids) / PEOPLE_AT_DEFAULT_SCALE
+    counts = _overrides[-1] if _overrides else CommunityCounts.at_scale(scale)
     return community_load(demo, counts)
 
 

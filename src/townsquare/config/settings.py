@@ -269,6 +269,19 @@ CELERY_BEAT_SCHEDULE = {
     },
     "events-reminders": {"task": "events.send_reminders", "schedule": 300.0},
     "events-expire-offers": {"task": "events.expire_offers", "schedule": 300.0},
+    # Notifications: immediate emails whose task was lost, and the digests (idempotent: a
+    # person's daily or weekly digest goes out at most once a period).
+    "notifications-deliver-queued": {"task": "notifications.deliver_queued", "schedule": 300.0},
+    "notifications-daily-digests": {
+        "task": "notifications.send_digests",
+        "schedule": 900.0,
+        "args": ("daily",),
+    },
+    "notifications-weekly-digests": {
+        "task": "notifications.send_digests",
+        "schedule": 900.0,
+        "args": ("weekly",),
+    },
 }
 
 # --- Academy ------------------------------------------------------------------------------------

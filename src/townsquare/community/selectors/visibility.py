@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from townsquare.accounts.models import OrganizationMembership, Role, UserRole
+from townsquare.accounts.permissions import PROFESSIONAL_ROLES
 
 from ..models import (
     Comment,
+    CommunityProfile,
     ContentStatus,
     MembershipStatus,
     Post,
@@ -88,3 +92,41 @@ def comments_read_by(user: Any) -> QuerySet[Comment]:
         post__status=ContentStatus.PUBLISHED,
         post__space_id__in=spaces_read_by(user).values("pk"),
     )
+
+
+def readers_among(space: Space, people: QuerySet[Any]) -> QuerySet[Any]:
+    """Those of ``people`` (a User queryset) who may read the space, decided in SQL.
+
+    The same rules as ``permissions.can_read_space``, for many people at once (the fan-out of
+    new-post notifications to watchers): active accounts in the space's network, not banned, and
+    active members unless the space is open.
+    """
+
+    def has_role(*roles: str) -> Exists:
+        return Exists(UserRole.objects.filter(user=OuterRef("pk"), role__in=roles))
+
+    def membership(*statuses: str) -> Exists:
+        return Exists(
+            SpaceMembership.objects.filter(user=OuterRef("pk"), space=space, status__in=statuses)
+        )
+
+    moderators = Q(is_superuser=True) | has_role(Role.STAFF, Role.MODERATOR)
+    if space.kind == SpaceKind.STAFF:
+        network = moderators | (
+            has_role(*PROFESSIONAL_ROLES)
+            & Exists(OrganizationMembership.objects.filter(user=OuterRef("pk")))
+        )
+    else:
+        network = (
+            moderators
+            | has_role(Role.PATIENT)
+            | Exists(
+                CommunityProfile.objects.filter(
+                    user=OuterRef("pk"), clinician_verified_at__isnull=False
+                )
+            )
+        )
+    readers = people.filter(network, is_active=True).exclude(membership(MembershipStatus.BANNED))
+    if space.visibility != SpaceVisibility.OPEN:
+        readers = readers.filter(moderators | membership(MembershipStatus.ACTIVE))
+    return readers

@@ -51,6 +51,7 @@ from ..permissions import (
     can_read_space,
     is_verified_clinician,
 )
+from ..selectors.visibility import readers_among
 from ..text import MAX_HASHTAGS, MAX_MENTIONS, hashtags_in, mentioned_handles
 from .guard import GuardDecision, guard_review
 
@@ -87,7 +88,14 @@ def post_url(post: Post) -> str:
 
 
 def comment_url(comment: Comment) -> str:
-    return f"{reverse('community:post_detail', args=[comment.post_id])}#comment-{comment.pk}"
+    # The query names the comment with a terminator ("#") after its id, so withdrawing the
+    # notifications of comment 1 by this prefix never touches those of comment 10.
+    return f"{_comment_url_prefix(comment)}comment-{comment.pk}"
+
+
+def _comment_url_prefix(comment: Comment) -> str:
+    post_path = reverse("community:post_detail", args=[comment.post_id])
+    return f"{post_path}?comment={comment.pk}#"
 
 
 def actor_label(user: Any, space: Space, *, as_pseudonym: bool) -> str:
@@ -243,7 +251,7 @@ def post_create(
             status=ContentStatus.PENDING,
             hold_reason=hold,
             phi_kinds=decision.kinds,
-            phi_confirmed=decision.found and not decision.hold,
+            phi_confirmed=confirm_phi and decision.found and space.is_patient,
             as_pseudonym=uses_pseudonym(actor, space),
             last_activity_at=now,
         )
@@ -356,9 +364,8 @@ def post_published(post: Post, *, mentioned: Sequence[Any] | None = None) -> boo
             scope_label=space.name,
             dedupe_key=f"community.mention:post:{post.pk}",
         )
-    readers = [person for person in watchers_of(space.scope) if can_read_space(person, space)]
     notify_many(
-        recipients=readers,
+        recipients=readers_among(space, watchers_of(space.scope)),
         kind=NotificationKind.NEW_POST,
         summary=f"posted in {space.name}",
         url=url,
@@ -490,6 +497,7 @@ def comment_create(
         request=request,
     )
     with transaction.atomic():
+        replied_to = parent.author if parent is not None else None
         depth = min((parent.depth + 1) if parent else 0, MAX_COMMENT_DEPTH)
         if parent is not None and parent.depth >= MAX_COMMENT_DEPTH:
             parent = parent.parent  # the deepest threads continue at the same level
@@ -502,24 +510,27 @@ def comment_create(
             status=ContentStatus.PENDING,
             hold_reason=HoldReason.PHI if decision.hold else HoldReason.NONE,
             phi_kinds=decision.kinds,
-            phi_confirmed=decision.found and not decision.hold,
+            phi_confirmed=confirm_phi and decision.found and space.is_patient,
             as_pseudonym=uses_pseudonym(actor, space),
             by_verified_clinician=is_verified_clinician(actor),
         )
         if decision.hold:
             _tell_moderators_of_hold(space, comment_url(comment))
         else:
-            comment_published(comment, mentioned=mentioned)
+            comment_published(comment, mentioned=mentioned, replied_to=replied_to)
     return Published(
         comment, not decision.hold, HoldReason.PHI if decision.hold else "", tuple(decision.kinds)
     )
 
 
-def comment_published(comment: Comment, *, mentioned: Sequence[Any] | None = None) -> bool:
+def comment_published(
+    comment: Comment, *, mentioned: Sequence[Any] | None = None, replied_to: Any = None
+) -> bool:
     """A comment goes live (at creation or on approval/restore), once."""
     post = comment.post
     space = post.space
-    first_time = comment.status == ContentStatus.PENDING and comment.edited_at is None
+    # Held comments are announced when approved; restored ones were announced before.
+    first_time = comment.status == ContentStatus.PENDING
     changed = (
         Comment.objects.filter(pk=comment.pk)
         .exclude(status__in=[ContentStatus.PUBLISHED, ContentStatus.DELETED])
@@ -539,7 +550,8 @@ def comment_published(comment: Comment, *, mentioned: Sequence[Any] | None = Non
     label = actor_label(comment.author, space, as_pseudonym=comment.as_pseudonym)
     url = comment_url(comment)
     told: set[int] = {comment.author_id}
-    replied_to = comment.parent.author if comment.parent_id and comment.parent else None
+    if replied_to is None and comment.parent_id and comment.parent:
+        replied_to = comment.parent.author
     for person, summary in (
         (replied_to, f"replied to your comment in {space.name}"),
         (post.author, f"commented on your post in {space.name}"),
@@ -604,7 +616,9 @@ def comment_unpublished(
     )
     comment_pk = comment.pk
     transaction.on_commit(lambda: search_remove(COMMENT_KIND, comment_pk))
-    notifications_withdraw(scope=comment.post.space.scope, url_prefix=comment_url(comment))
+    notifications_withdraw(
+        scope=comment.post.space.scope, url_prefix=_comment_url_prefix(comment)
+    )
 
 
 def comment_search_sync(comment_pk: int) -> None:

@@ -79,7 +79,8 @@ def test_a_nurse_is_held_by_the_privacy_guard_edits_and_a_moderator_approves(
     # What the guard found is audited, never the text itself.
     audit = AuditRecord.objects.filter(action="privacy.phi_found").latest("id")
     assert audit.data["decision"] == "held"
-    assert "4471823" not in str(audit.data) and "Miller" not in str(audit.data)
+    assert "4471823" not in str(audit.data)
+    assert "Miller" not in str(audit.data)
 
     # The nurse edits the identifiers out; the post stays with the moderator.
     page.get_by_role("link", name=re.compile(r"^Edit")).first.click()
@@ -143,7 +144,8 @@ def test_a_patient_asks_a_clinician_answers_and_the_patient_is_told(page, new_pa
     expect(h1(page)).to_have_text("Does a morning walk help fasting sugar?")
     expect(page.get_by_text("SunnyWalker").first).to_be_visible()
     question = Post.objects.get(space=group)
-    assert question.status == ContentStatus.PUBLISHED and question.as_pseudonym
+    assert question.status == ContentStatus.PUBLISHED
+    assert question.as_pseudonym
 
     # The clinician joins and answers; the answer carries the verified label.
     doctor_page = new_page()

@@ -75,6 +75,15 @@ def test_the_counts_follow_the_scale():
     assert not demo_large._overrides
 
 
+@pytest.mark.django_db
+def test_the_scale_comes_from_the_people_there_not_the_default(monkeypatch):
+    # accounts' own test shrinks the default to 30 people, which makes ``demo.scale`` 1.0.
+    monkeypatch.setattr(accounts_demo_large, "DEFAULT_PEOPLE", 30)
+    accounts_demo_large.load_large(StringIO(), people=30, organizations=3, progress=False)
+    assert _large_posts().count() == 200
+    assert Space.objects.filter(slug__startswith=demo_large.SLUG_PREFIX).count() == 4
+
+
 def test_the_generated_text_passes_the_privacy_guard():
     texts = [
         *demo_large.STAFF_OPENINGS,

@@ -70,12 +70,12 @@ def _crowd(count: int) -> Crowd:
 # (2); the gates read the viewer's roles, organization membership and community profile once (3).
 # Then: the readable spaces' ids, the follows, the page of posts, and the viewer's memberships of
 # the pseudonymous posts' spaces (feed_cards_prime), plus each page's own extras.
-HOME_PAGE = 10  # 2 + 3 + ids, follows, posts, memberships, "your spaces"
-HASHTAG_PAGE = 9  # 2 + 3 + ids, the hashtag, posts, memberships
+HOME_PAGE = 11  # navigation + 2 + 3 + ids, follows, posts, memberships, "your spaces"
+HASHTAG_PAGE = 10  # navigation + 2 + 3 + ids, the hashtag, posts, memberships
 FEED_API = 9  # 2 + 3 + ids, follows, posts, memberships
 HASHTAG_API = 9  # 2 + 3 + ids, the hashtag, posts, memberships
 SPACE_FEED_API = 7  # 2 + the space + roles, organization, memberships, posts
-SPACE_FEED_INCLUDE = 3  # posts, roles, the viewer's membership (asked once for the space)
+SPACE_FEED_INCLUDE = 4  # moderator check, posts, roles, the viewer's membership (once)
 
 
 @pytest.mark.parametrize("count", [5, 50])

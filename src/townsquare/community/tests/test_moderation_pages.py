@@ -293,7 +293,7 @@ def test_the_queue_page_queries_do_not_grow(count, django_assert_num_queries):
     client = signed_in(scene.moderator)
     # session, user, space, roles, membership (the gates); held posts, held comments, flagged
     # keys; the page's posts and their attachments, comments, flags
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(f"/community/s/{scene.space.slug}/moderation/")
     assert response.status_code == 200
     assert f"{count} held for approval, {count} flagged" in response.content.decode()
@@ -307,7 +307,7 @@ def test_the_log_page_queries_do_not_grow(count, django_assert_num_queries):
         services.content_hide(actor=scene.moderator, target=post, reason=f"Reason {number}")
     client = signed_in(scene.moderator)
     # session, user, space, roles, organization, membership (the gates); count, page
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(f"/community/s/{scene.space.slug}/moderation/log/")
     assert response.status_code == 200
     assert "Reason 0" in response.content.decode()

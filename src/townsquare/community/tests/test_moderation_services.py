@@ -340,7 +340,7 @@ def test_approving_a_held_comment_publishes_it_and_counts_it():
     assert Post.objects.get(pk=post.pk).comment_count == 1
     [notice] = moderation_notices(scene.author)
     assert notice.line == "A moderator approved your comment in Ward Seven"
-    assert notice.url == f"/community/p/{post.pk}/#comment-{comment.pk}"
+    assert notice.url == f"/community/p/{post.pk}/?comment={comment.pk}#comment-{comment.pk}"
 
 
 def test_hiding_a_comment_and_a_comment_whose_post_is_gone_cannot_come_back():

@@ -257,7 +257,7 @@ def test_following_page_queries_are_pinned(count, django_assert_num_queries):
     client.get("/community/following/")
     # session, user, roles (navigation); organization membership and community profile (the two
     # networks); per list a count and a page (people, spaces, followers); the readable spaces
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get("/community/following/")
     assert len(response.context["people_page"].object_list) == count
 

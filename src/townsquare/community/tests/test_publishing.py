@@ -535,7 +535,7 @@ def test_a_comment_counts_and_tells_the_post_author():
     assert post.last_activity_at >= comment.created_at
     (reply,) = notifications_of(cast.author, NotificationKind.REPLY)
     assert reply.summary == f"commented on your post in {cast.space.name}"
-    assert reply.url == f"/community/p/{post.pk}/#comment-{comment.pk}"
+    assert reply.url == f"/community/p/{post.pk}/?comment={comment.pk}#comment-{comment.pk}"
     assert notifications_of(cast.colleague) == []  # not told of their own comment
 
 
@@ -651,12 +651,6 @@ def test_kinds_of_space_stay_apart():
     assert staff_space.is_patient is False
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="lead bug: comment_create re-parents a reply to a depth-3 comment before "
-    "comment_published reads comment.parent, so the grandparent's author is told instead of "
-    "the person replied to",
-)
 def test_a_reply_below_the_deepest_level_tells_the_person_replied_to():
     cast = staff_cast()
     fourth = make_employee()
@@ -672,11 +666,6 @@ def test_a_reply_below_the_deepest_level_tells_the_person_replied_to():
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="lead bug: comment_unpublished withdraws by url_prefix '/community/p/<post>/"
-    "#comment-<id>', which also matches the notifications of comments <id>0-<id>9, <id>00...",
-)
 def test_taking_a_comment_down_leaves_other_comments_notifications_alone():
     from townsquare.notifications.services import notify
 
@@ -690,19 +679,13 @@ def test_taking_a_comment_down_leaves_other_comments_notifications_alone():
         recipient=cast.moderator,
         kind=NotificationKind.REPLY,
         summary=f"replied to your comment in {cast.space.name}",
-        url=f"/community/p/{post.pk}/#comment-{comment.pk}0",
+        url=f"/community/p/{post.pk}/?comment={comment.pk}0#comment-{comment.pk}0",
         scope=cast.space.scope,
     )
     comment_unpublished(comment, status=ContentStatus.DELETED)
     assert len(notifications_of(cast.moderator, NotificationKind.REPLY)) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="lead bug: comment_published treats a pending comment with edited_at as one that "
-    "was published before, so a comment held at creation and edited while waiting is never "
-    "announced when approved (Comment has no published_at to tell the two apart)",
-)
 def test_a_held_comment_edited_while_waiting_is_announced_when_approved():
     from ..services.posts import comment_edit
     from ..services.publishing import comment_published

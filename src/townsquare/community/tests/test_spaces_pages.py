@@ -104,7 +104,7 @@ def test_the_directory_query_count_is_fixed(django_assert_num_queries, count):
     client.get("/community/spaces/")  # warm the session
     # session, user, roles, organizations (staff network), profile (verified clinician?),
     # count, page (the viewer's status in each space is a subquery)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get("/community/spaces/")
     assert len(response.context["page"]) == count
 
@@ -455,7 +455,7 @@ def test_the_member_list_query_count_is_fixed_for_managers(django_assert_num_que
     client.get(f"/community/s/{space.slug}/members/")  # warm the session
     # session, user, space, roles, the viewer's membership, count, members,
     # requests, invitations, bans
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(f"/community/s/{space.slug}/members/")
     assert response.status_code == 200
     assert len(response.context["rows"]) + len(response.context["requested"]) == count + 2
@@ -470,7 +470,7 @@ def test_the_member_list_query_count_is_fixed_for_members(django_assert_num_quer
     client = signed_in(nurse)
     client.get(f"/community/s/{space.slug}/members/")
     # session, user, space, roles, organizations, the viewer's membership, count, members
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(f"/community/s/{space.slug}/members/")
     assert len(response.context["rows"]) == count + 1
 

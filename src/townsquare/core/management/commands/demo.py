@@ -18,11 +18,13 @@ class Command(BaseCommand):
     def handle(self, *args: Any, scale: str, quiet: bool, **options: Any) -> None:
         from townsquare.academy import demo as academy_demo
         from townsquare.accounts import demo
+        from townsquare.community import demo as community_demo
         from townsquare.events import demo as events_demo
 
         created = demo.load_small()
         created = academy_demo.load_small() or created
         created = events_demo.load_small() or created
+        created = community_demo.load_small() or created
         if scale == "large":
             from townsquare.accounts import demo_large
 
