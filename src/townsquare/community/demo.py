@@ -1,7 +1,7 @@
 """The hand-written Community demo: the staff network and the patient community, lived in.
 
 Called by ``townsquare demo`` after the accounts demo (whose sign-ins play the main parts; see
-``docs/community-parts/infra.md`` for who plays what). Idempotent like the other demos: when the
+``docs/community.md`` (operators) for who plays what). Idempotent like the other demos: when the
 Nursing Practice Council exists, the whole community demo is there and nothing changes.
 
 Everything goes through the community's own services, so the rules, counters, hashtags, search,

@@ -17,6 +17,7 @@ from ninja.types import DictStrAny
 from townsquare.academy.api import router as academy_router
 from townsquare.accounts.api import router as accounts_router
 from townsquare.accounts.auth import api_auth
+from townsquare.community.api import router as community_router
 from townsquare.core.errors import (
     DomainError,
     NotAuthenticated,
@@ -26,7 +27,6 @@ from townsquare.core.errors import (
     ValidationFailed,
 )
 from townsquare.core.middleware import audit_refusal
-from townsquare.community.api import router as community_router
 from townsquare.events.api import router as events_router
 from townsquare.notifications.api import router as notifications_router
 

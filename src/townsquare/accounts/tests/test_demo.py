@@ -19,6 +19,7 @@ from townsquare.accounts.models import (
     User,
     UserRole,
 )
+from townsquare.community import demo as community_demo
 from townsquare.core.audit import audit_verify
 from townsquare.core.models import AuditRecord
 
@@ -54,7 +55,8 @@ def test_small_demo_loads_once_and_keeps_the_audit_chain_intact():
     call_command("demo", stdout=output)
 
     assert counts() == first
-    assert first["User"] == len(demo.PEOPLE)
+    # The community's demo adds its own cast (patients, colleagues) beside the sign-ins.
+    assert first["User"] == len(demo.PEOPLE) + len(community_demo.PEOPLE)
     assert first["Organization"] == len(demo.ORGANIZATIONS)
     assert "already present; unchanged" in output.getvalue()
     result = audit_verify()
@@ -206,7 +208,7 @@ def test_the_demo_command_loads_the_large_demo(monkeypatch):
 
     call_command("demo", "--scale", "large", stdout=output)
 
-    assert User.objects.count() == len(demo.PEOPLE) + 30
+    assert User.objects.count() == len(demo.PEOPLE) + len(community_demo.PEOPLE) + 30
     assert Organization.objects.count() == len(demo.ORGANIZATIONS) + 4
     assert "Large demo done in" in output.getvalue()
     assert "search" in output.getvalue()

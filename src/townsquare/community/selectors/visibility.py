@@ -110,23 +110,19 @@ def readers_among(space: Space, people: QuerySet[Any]) -> QuerySet[Any]:
             SpaceMembership.objects.filter(user=OuterRef("pk"), space=space, status__in=statuses)
         )
 
-    moderators = Q(is_superuser=True) | has_role(Role.STAFF, Role.MODERATOR)
+    moderators = Q(is_superuser=True) | Q(has_role(Role.STAFF, Role.MODERATOR))
+    network: Q
     if space.kind == SpaceKind.STAFF:
-        network = moderators | (
+        network = moderators | Q(
             has_role(*PROFESSIONAL_ROLES)
             & Exists(OrganizationMembership.objects.filter(user=OuterRef("pk")))
         )
     else:
-        network = (
-            moderators
-            | has_role(Role.PATIENT)
-            | Exists(
-                CommunityProfile.objects.filter(
-                    user=OuterRef("pk"), clinician_verified_at__isnull=False
-                )
-            )
+        verified = CommunityProfile.objects.filter(
+            user=OuterRef("pk"), clinician_verified_at__isnull=False
         )
+        network = moderators | Q(has_role(Role.PATIENT)) | Q(Exists(verified))
     readers = people.filter(network, is_active=True).exclude(membership(MembershipStatus.BANNED))
     if space.visibility != SpaceVisibility.OPEN:
-        readers = readers.filter(moderators | membership(MembershipStatus.ACTIVE))
+        readers = readers.filter(moderators | Q(membership(MembershipStatus.ACTIVE)))
     return readers

@@ -243,7 +243,9 @@ def test_flagging_a_comment_through_the_page_returns_to_the_comment():
     )
 
     assert response.status_code == 302
-    assert response["Location"] == f"/community/p/{post.pk}/#comment-{comment.pk}"
+    assert (
+        response["Location"] == f"/community/p/{post.pk}/?comment={comment.pk}#comment-{comment.pk}"
+    )
 
 
 @pytest.mark.parametrize(
