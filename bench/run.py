@@ -418,8 +418,8 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--community-search-rate",
         type=float,
-        default=5.0,
-        help="searches started per second in the search phase (default 5)",
+        default=1.0,
+        help="searches started per second in the search phase (default 1)",
     )
     parser.add_argument(
         "--community-compare-rate",
@@ -573,47 +573,66 @@ def concurrent_table(results: list[dict[str, Any]]) -> str:
 def measure_community(
     port: int, community: dict[str, Any], options: argparse.Namespace
 ) -> dict[str, Any]:
-    """The community's phases on the main server (see bench/community_load.py)."""
+    """The community's phases on the main server (see bench/community_load.py), search last: a
+    search over a million posts is the slowest request, and the server is given time to drain
+    after each phase. A phase that fails is recorded as an error; the others still run."""
     requests = max(1000, options.community_clients * 40)
-    log(f"community: feed capacity, {options.community_clients} clients…")
-    capacity = community_load.measure_capacity(
-        port, community, clients=options.community_clients, requests=requests
-    )
-    log(f"community: posting at {options.community_post_rate:g} req/s…")
-    posting = community_load.measure_rotation(
-        port,
-        community_load.post_rotation(community),
-        rate=options.community_post_rate,
-        duration=options.duration,
-        warmup=options.warmup,
-        timeout=options.timeout,
-    )
-    log(f"community: search at {options.community_search_rate:g} req/s…")
-    searching = community_load.measure_rotation(
-        port,
-        community_load.search_rotation(community),
-        rate=options.community_search_rate,
-        duration=options.duration,
-        warmup=options.warmup,
-        timeout=options.timeout,
-    )
-    log(f"community: feed at {options.community_compare_rate:g} req/s, 1,000,000 posts…")
-    sizes = community_load.measure_feed(
-        port,
-        community,
-        label="1,000,000 posts",
-        rate=options.community_compare_rate,
-        duration=options.duration,
-        warmup=options.warmup,
-        timeout=options.timeout,
-    )
-    return {
-        "reader_follows": community["follows"],
-        "capacity": capacity,
-        "posting": posting,
-        "searching": searching,
-        "sizes": sizes,
-    }
+    timing = {"duration": options.duration, "warmup": options.warmup, "timeout": options.timeout}
+    terms = len(community["search_terms"])
+    phases: list[tuple[str, str, Any]] = [
+        (
+            "capacity",
+            f"feed capacity, {options.community_clients} clients",
+            lambda: community_load.measure_capacity(
+                port, community, clients=options.community_clients, requests=requests
+            ),
+        ),
+        (
+            "posting",
+            f"posting at {options.community_post_rate:g} req/s",
+            lambda: community_load.measure_rotation(
+                port,
+                community_load.post_rotation(community),
+                rate=options.community_post_rate,
+                **timing,
+            ),
+        ),
+        (
+            "sizes",
+            f"feed at {options.community_compare_rate:g} req/s, 1,000,000 posts",
+            lambda: community_load.measure_feed(
+                port,
+                community,
+                label="1,000,000 posts",
+                rate=options.community_compare_rate,
+                **timing,
+            ),
+        ),
+        (
+            "searching",
+            f"search at {options.community_search_rate:g} req/s, {terms} terms",
+            lambda: community_load.measure_rotation(
+                port,
+                community_load.search_rotation(community),
+                rate=options.community_search_rate,
+                # Long enough for every term to be searched at least once.
+                duration=max(options.duration, terms / options.community_search_rate),
+                warmup=options.warmup,
+                timeout=options.timeout,
+            ),
+        ),
+    ]
+    results: dict[str, Any] = {"reader_follows": community["follows"], "errors": {}}
+    for key, label, phase in phases:
+        log(f"community: {label}…")
+        try:
+            results[key] = phase()
+        except (SystemExit, OSError) as error:
+            log(f"  community {key} failed: {error}")
+            results["errors"][key] = str(error)
+            results[key] = []
+        community_load.drain(port)
+    return results
 
 
 def measure_small(
@@ -624,15 +643,19 @@ def measure_small(
     port = free_port()
     with gunicorn(environment, port, options.workers):
         log(f"community: feed at {options.community_compare_rate:g} req/s, 10,000 posts…")
-        return community_load.measure_feed(
-            port,
-            reader,
-            label="10,000 posts",
-            rate=options.community_compare_rate,
-            duration=options.duration,
-            warmup=options.warmup,
-            timeout=options.timeout,
-        )
+        try:
+            return community_load.measure_feed(
+                port,
+                reader,
+                label="10,000 posts",
+                rate=options.community_compare_rate,
+                duration=options.duration,
+                warmup=options.warmup,
+                timeout=options.timeout,
+            )
+        except (SystemExit, OSError) as error:
+            log(f"  community feed on 10,000 posts failed: {error}")
+            return []
 
 
 def git_commit() -> str:
@@ -716,10 +739,12 @@ def main(argv: list[str] | None = None) -> int:
             if community:
                 community_results = measure_community(port, community, options)
         if community:
-            community_results["sizes"] += measure_small(small_environment, community, options)
-            community_results["size_ratio"] = community_load.compare_sizes(
-                community_results["sizes"][:2], community_results["sizes"][2:]
-            )
+            small = measure_small(small_environment, community, options)
+            if community_results["sizes"] and small:
+                community_results["size_ratio"] = community_load.compare_sizes(
+                    community_results["sizes"], small
+                )
+            community_results["sizes"] += small
     finally:
         try:
             prepare(environment, "revoke", options.user)

@@ -616,9 +616,7 @@ def comment_unpublished(
     )
     comment_pk = comment.pk
     transaction.on_commit(lambda: search_remove(COMMENT_KIND, comment_pk))
-    notifications_withdraw(
-        scope=comment.post.space.scope, url_prefix=_comment_url_prefix(comment)
-    )
+    notifications_withdraw(scope=comment.post.space.scope, url_prefix=_comment_url_prefix(comment))
 
 
 def comment_search_sync(comment_pk: int) -> None:

@@ -157,8 +157,7 @@ def test_a_patient_asks_a_clinician_answers_and_the_patient_is_told(page, new_pa
     # The clinician sees the pseudonym, not the patient's name.
     expect(doctor_page.get_by_text("Paula Patient")).to_have_count(0)
     doctor_page.locator("form.comment-form").get_by_label("Your comment").fill(
-        "Many people find a 15-minute walk after breakfast helps; ask your care team "
-        "what fits you."
+        "Many people find a 15-minute walk after breakfast helps; ask your care team what fits you."
     )
     doctor_page.get_by_role("button", name="Post answer").click()
     expect(doctor_page.get_by_text("Verified clinician").first).to_be_visible()
