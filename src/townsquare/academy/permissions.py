@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from townsquare.accounts import tiers
 from townsquare.accounts.models import OrganizationRole, Role
 from townsquare.accounts.permissions import has_role, is_center_staff, is_professional
 
 from .models import (
-    TIER_ORDER,
-    AccessTier,
     Cohort,
     CohortRole,
     Course,
@@ -30,26 +29,9 @@ def _signed_in(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
-def tier_of(user: Any) -> str | None:
-    """The highest tier the person holds, or None for the anonymous."""
-    if not _signed_in(user):
-        return None
-    if is_center_staff(user):
-        return AccessTier.STAFF
-    if is_professional(user):
-        if "_academy_has_organization" not in user.__dict__:
-            user.__dict__["_academy_has_organization"] = user.memberships.exists()
-        if user.__dict__["_academy_has_organization"]:
-            return AccessTier.PREMIUM
-        return AccessTier.MEMBER
-    return AccessTier.PUBLIC
-
-
-def has_tier(user: Any, tier: str) -> bool:
-    held = tier_of(user)
-    return held is not None and TIER_ORDER.index(AccessTier(held)) >= TIER_ORDER.index(
-        AccessTier(tier)
-    )
+# Tiers are shared with events and the library: ``accounts.tiers`` decides them.
+tier_of = tiers.tier_of
+has_tier = tiers.has_tier
 
 
 def is_instructor(user: Any) -> bool:

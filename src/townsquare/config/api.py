@@ -28,6 +28,7 @@ from townsquare.core.errors import (
 )
 from townsquare.core.middleware import audit_refusal
 from townsquare.events.api import router as events_router
+from townsquare.library.api import router as library_router
 from townsquare.notifications.api import router as notifications_router
 
 
@@ -159,6 +160,7 @@ api.add_router("/accounts/", accounts_router)
 api.add_router("/academy/", academy_router)
 api.add_router("/events/", events_router)
 api.add_router("/community/", community_router)
+api.add_router("/library/", library_router)
 api.add_router("/notifications/", notifications_router)
 
 

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "townsquare.privacy",
     "townsquare.notifications",
     "townsquare.community",
+    "townsquare.library",
 ]
 
 MIDDLEWARE = [
@@ -235,6 +236,8 @@ UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 AVATAR_MAX_BYTES = env.int("AVATAR_MAX_BYTES", default=2 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Library files (PDF, DOCX, PPTX, images) may be larger than other uploads.
+LIBRARY_MAX_FILE_BYTES = env.int("LIBRARY_MAX_FILE_BYTES", default=50 * 1024 * 1024)
 
 # --- Email --------------------------------------------------------------------------------------
 # Development default: every message is written to var/outbox/ as a file you can open.
@@ -269,6 +272,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "events-reminders": {"task": "events.send_reminders", "schedule": 300.0},
     "events-expire-offers": {"task": "events.expire_offers", "schedule": 300.0},
+    "library-publish-scheduled": {"task": "library.publish_scheduled", "schedule": 300.0},
     # Notifications: immediate emails whose task was lost, and the digests (idempotent: a
     # person's daily or weekly digest goes out at most once a period).
     "notifications-deliver-queued": {"task": "notifications.deliver_queued", "schedule": 300.0},

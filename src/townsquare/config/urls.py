@@ -23,6 +23,7 @@ urlpatterns = [
     path("academy/", include("townsquare.academy.urls")),
     path("events/", include("townsquare.events.urls")),
     path("community/", include("townsquare.community.urls")),
+    path("library/", include("townsquare.library.urls")),
     path("notifications/", include("townsquare.notifications.urls")),
     path("verify/<str:code>", academy_credentials.verify, name="verify"),
 ]

@@ -1,0 +1,3 @@
+"""Library API: search (built by its section; see docs/library-parts/CONTRACT.md)."""
+
+from .router import router  # noqa: F401

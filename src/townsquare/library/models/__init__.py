@@ -1,0 +1,50 @@
+from .access import AccessGrant, AccessRequest, AccessRequestStatus, ResourceUsage
+from .collections import Collection, CollectionItem
+from .policies import PolicyClause, PolicyDraft, PolicyOption
+from .resources import (
+    MAX_EXTRACTED_CHARACTERS,
+    REVIEWED_TYPES,
+    Access,
+    Audience,
+    Chapter,
+    Extraction,
+    FileKind,
+    License,
+    Resource,
+    ResourceAuthor,
+    ResourceFile,
+    ResourceStatus,
+    ResourceType,
+    ResourceVersion,
+    Topic,
+)
+from .review import ReviewAction, ReviewEvent
+
+__all__ = [
+    "MAX_EXTRACTED_CHARACTERS",
+    "REVIEWED_TYPES",
+    "Access",
+    "AccessGrant",
+    "AccessRequest",
+    "AccessRequestStatus",
+    "Audience",
+    "Chapter",
+    "Collection",
+    "CollectionItem",
+    "Extraction",
+    "FileKind",
+    "License",
+    "PolicyClause",
+    "PolicyDraft",
+    "PolicyOption",
+    "Resource",
+    "ResourceAuthor",
+    "ResourceFile",
+    "ResourceStatus",
+    "ResourceType",
+    "ResourceUsage",
+    "ResourceVersion",
+    "ReviewAction",
+    "ReviewEvent",
+    "Topic",
+]

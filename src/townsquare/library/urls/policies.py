@@ -1,0 +1,7 @@
+"""Library pages: policies (built by its section; see docs/library-parts/CONTRACT.md)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
