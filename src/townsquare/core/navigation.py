@@ -34,6 +34,7 @@ def navigation_for(request: HttpRequest) -> list[NavItem]:
     # pages say who may take part (staff of member organizations, patients, verified clinicians).
     if is_professional(user) or has_role(user, Role.PATIENT):
         entries.append(("Community", reverse("community:home")))
+    entries.append(("Library", reverse("library:catalog")))
     entries.append(("Organizations", reverse("accounts:organization_list")))
     path = request.path
     return [
@@ -54,6 +55,7 @@ SECTIONS = {
     "/academy/": ("Academy", "townsquare.academy.navigation"),
     "/events/": ("Events", "townsquare.events.navigation"),
     "/community/": ("Community", "townsquare.community.navigation"),
+    "/library/": ("Library", "townsquare.library.navigation"),
 }
 
 

@@ -109,6 +109,11 @@ def text_of(kind: str, stream: IO[bytes]) -> tuple[str, str, int | None]:
         text, pages = extractor(stream)
     except _Unreadable as unreadable:
         return unreadable.status, "", None
+    except Exception as error:  # noqa: BLE001 - hostile files raise anything from any layer
+        # zipfile, zlib, lxml and the parsers each have their own errors for a damaged file:
+        # whatever it is, the file is kept and marked, and the task does not fail.
+        logger.warning("%s extraction failed: %s", kind, type(error).__name__)
+        return Extraction.DAMAGED, "", None
     text = " ".join(text.replace("\x00", " ").split())[:MAX_EXTRACTED_CHARACTERS]
     return (Extraction.DONE if text else Extraction.EMPTY), text, pages
 

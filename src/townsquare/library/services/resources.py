@@ -18,8 +18,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
+from townsquare.accounts.models import Organization
 from townsquare.core.audit import audit_record
 from townsquare.core.errors import Conflict, PermissionRefused, ValidationFailed, validated
+from townsquare.core.models import MAX_OBJECT_ID
 from townsquare.core.uploads import (
     DOCUMENT_EXTENSIONS,
     IMAGE_EXTENSIONS,
@@ -42,11 +44,17 @@ from ..models import (
     ResourceType,
     ResourceUsage,
     ResourceVersion,
+    ReviewAction,
+    ReviewEvent,
     Topic,
 )
 from ..permissions import can_edit_resource, can_manage_library
 
 MAX_FILES_PER_VERSION = 20
+# A member's submission in these states is decided through the review (services.review).
+IN_REVIEW = frozenset(
+    {ResourceStatus.SUBMITTED, ResourceStatus.CHANGES_REQUESTED, ResourceStatus.REJECTED}
+)
 MAX_AUTHORS = 50
 MAX_CHAPTERS = 200
 # Slugs the URL layout uses for pages of its own under /library/.
@@ -170,6 +178,11 @@ def _check_fields(fields: ResourceFields) -> None:
         errors["access"] = ["Choose who may open it."]
     if fields.access == Access.ORGANIZATION and fields.organization_id is None:
         errors["organization"] = ["Choose the organization it is private to."]
+    if fields.organization_id is not None and not (
+        0 < fields.organization_id <= MAX_OBJECT_ID
+        and Organization.objects.filter(pk=fields.organization_id).exists()
+    ):
+        errors["organization"] = ["No such organization."]
     if fields.review_by and fields.kind not in {ResourceType.POLICY, ResourceType.GUIDELINE}:
         errors["review_by"] = ["Only policies and guidelines have a review-by date."]
     if len(fields.authors) > MAX_AUTHORS:
@@ -290,11 +303,19 @@ def resource_update(*, actor: Any, resource: Resource, fields: ResourceFields) -
 
 
 @transaction.atomic
-def resource_publish(*, actor: Any, resource: Resource, at: datetime | None = None) -> Resource:
-    """Publish now, or schedule for ``at`` (staff). Needs a version with a body or a file."""
+def resource_publish(
+    *, actor: Any, resource: Resource, at: datetime | None = None, from_review: bool = False
+) -> Resource:
+    """Publish now, or schedule for ``at`` (staff). Needs a version with a body or a file. A
+    submission in review is published only by the review's decision (``from_review``)."""
     if not can_manage_library(actor):
         raise PermissionRefused("Only center staff publish resources.")
     resource = Resource.objects.select_for_update().get(pk=resource.pk)
+    if resource.is_submission and resource.status in IN_REVIEW and not from_review:
+        raise Conflict(
+            "This submission is in review: decide it from the review page, so the submitter "
+            "sees the decision."
+        )
     if resource.current_version_id is None:
         raise ValidationFailed(
             "Add a version (a body, chapters or a file) before publishing.",
@@ -325,6 +346,8 @@ def resource_withdraw(*, actor: Any, resource: Resource, reason: str = "") -> Re
     if not can_manage_library(actor):
         raise PermissionRefused("Only center staff withdraw resources.")
     resource = Resource.objects.select_for_update().get(pk=resource.pk)
+    if resource.status not in {ResourceStatus.PUBLISHED, ResourceStatus.SCHEDULED}:
+        raise Conflict("Only a published or scheduled resource can be withdrawn.")
     resource.status = ResourceStatus.WITHDRAWN
     resource.publish_at = None
     resource.save(update_fields=["status", "publish_at", "updated_at"])
@@ -351,6 +374,9 @@ def scheduled_publish_due(*, now: datetime | None = None) -> int:
             )
             if changed:
                 published += 1
+                if Resource.objects.filter(pk=pk, is_submission=True).exists():
+                    # The submitter's timeline shows the day it went out.
+                    ReviewEvent.objects.create(resource_id=pk, action=ReviewAction.PUBLISHED)
                 audit_record(
                     action="library.resource_publish",
                     target=("library.resource", pk),

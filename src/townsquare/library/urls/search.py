@@ -1,7 +1,11 @@
-"""Library pages: search (built by its section; see docs/library-parts/CONTRACT.md)."""
+"""Library pages: search."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from ..views import search as views
+
+urlpatterns: list[URLPattern] = [
+    path("search/", views.search, name="search"),
+]

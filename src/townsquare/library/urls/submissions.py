@@ -1,7 +1,30 @@
-"""Library pages: submissions (built by its section; see docs/library-parts/CONTRACT.md)."""
+"""Library pages: members' submissions (see docs/library-parts/submissions.md)."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from ..views import submissions as views
+
+urlpatterns = [
+    path("submissions/", views.my_submissions, name="my_submissions"),
+    path("submissions/new/", views.submission_create, name="submission_create"),
+    path("submissions/<int:resource_id>/", views.submission_detail, name="submission_detail"),
+    path("submissions/<int:resource_id>/edit/", views.submission_edit, name="submission_edit"),
+    path("submissions/<int:resource_id>/submit", views.submission_submit, name="submission_submit"),
+    path(
+        "submissions/<int:resource_id>/resubmit",
+        views.submission_resubmit,
+        name="submission_resubmit",
+    ),
+    path(
+        "submissions/<int:resource_id>/withdraw",
+        views.submission_withdraw,
+        name="submission_withdraw",
+    ),
+    path(
+        "submissions/<int:resource_id>/files/<int:file_id>/download",
+        views.submission_file,
+        name="submission_file",
+    ),
+]

@@ -20,11 +20,13 @@ class Command(BaseCommand):
         from townsquare.accounts import demo
         from townsquare.community import demo as community_demo
         from townsquare.events import demo as events_demo
+        from townsquare.library import demo as library_demo
 
         created = demo.load_small()
         created = academy_demo.load_small() or created
         created = events_demo.load_small() or created
         created = community_demo.load_small() or created
+        created = library_demo.load_small() or created
         if scale == "large":
             from townsquare.accounts import demo_large
 

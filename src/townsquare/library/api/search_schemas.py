@@ -1,0 +1,103 @@
+"""Schemas of the library search API.
+
+No `from __future__ import annotations` here: django-ninja reads the annotations at import time.
+"""
+
+from datetime import date
+
+from ninja import Field, Schema
+
+from ..models import Access, Audience, ResourceType
+from ..selectors.search import (
+    MATCH_LIMIT,
+    MAX_PAGE_SIZE,
+    MAX_QUERY_LENGTH,
+    MAX_YEAR,
+    MIN_YEAR,
+    PAGE_SIZE,
+)
+
+
+class SearchQueryIn(Schema):
+    q: str = Field("", max_length=MAX_QUERY_LENGTH, description="The words to search for.")
+    type: ResourceType | None = Field(None, description="Only resources of this type.")
+    topic: str = Field("", max_length=90, description="Only resources with this topic (its slug).")
+    audience: Audience | None = Field(None, description="Only resources for this audience.")
+    year: int | None = Field(None, ge=MIN_YEAR, le=MAX_YEAR, description="Published this year.")
+    limit: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
+    offset: int = Field(0, ge=0, le=MATCH_LIMIT)
+
+
+class TopicRefOut(Schema):
+    slug: str
+    name: str
+
+
+class SearchHitOut(Schema):
+    id: int
+    slug: str
+    url: str
+    type: ResourceType
+    title: str
+    title_html: str = Field(description="The title, HTML-escaped, matches in <mark>.")
+    snippet_html: str = Field(description="Where the words matched, HTML-escaped, in <mark>.")
+    summary: str
+    audience: Audience
+    access: Access
+    published_on: date | None
+    topics: list[TopicRefOut]
+
+
+class RestrictedHitOut(Schema):
+    """A resource the caller may not open but may request access to: title and summary only."""
+
+    id: int
+    slug: str
+    url: str
+    request_access_url: str
+    type: ResourceType
+    title: str
+    title_html: str
+    summary: str
+    access: Access
+
+
+class ChapterHitOut(Schema):
+    id: int
+    number: int
+    url: str
+    title: str
+    title_html: str
+    snippet_html: str
+    resource_id: int
+    resource_title: str
+
+
+class FacetValueOut(Schema):
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+class FacetsOut(Schema):
+    type: list[FacetValueOut]
+    topic: list[FacetValueOut]
+    audience: list[FacetValueOut]
+    year: list[FacetValueOut]
+
+
+class SearchOut(Schema):
+    items: list[SearchHitOut]
+    count: int = Field(description=f"Results; at most {MATCH_LIMIT} (see count_is_capped).")
+    count_is_capped: bool = Field(
+        description=f"More than {MATCH_LIMIT} resources match: pages and facets cover the best "
+        f"{MATCH_LIMIT}."
+    )
+    facets: FacetsOut
+    restricted: list[RestrictedHitOut] = Field(
+        description="Resources you may request access to (first page only)."
+    )
+    restricted_count: int
+    chapters: list[ChapterHitOut] = Field(description="Matching book chapters (first page only).")
+    chapter_count: int
