@@ -104,6 +104,11 @@ def database_config(url: str) -> dict:
     else:
         config.setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
         config.setdefault("CONN_HEALTH_CHECKS", True)
+        # JIT compilation pays off for long analytic queries, not for a web request's: a
+        # full-text query over many rows crossed jit_above_cost and spent 2 s compiling for
+        # 50 ms of work (docs/benchmarks.md, Library).
+        options = config.setdefault("OPTIONS", {})
+        options.setdefault("options", "-c jit=off")
     config["ATOMIC_REQUESTS"] = False
     return config
 

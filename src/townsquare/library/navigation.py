@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from townsquare.accounts.models import OrganizationRole
 
@@ -18,8 +18,7 @@ def _leads_any_organization(user: Any) -> bool:
 
 def section_items(user: Any) -> list[tuple[str, str]]:
     """(label, address) pairs; an entry is current on pages under its address (see
-    ``ALSO_UNDER`` for the pages that belong to an entry from elsewhere). An entry whose page
-    is not installed is left out rather than breaking every library page."""
+    ``ALSO_UNDER`` for the pages that belong to an entry from elsewhere)."""
     is_staff = permissions.can_manage_library(user)
     is_leader = _leads_any_organization(user)
     signed_in = bool(getattr(user, "is_authenticated", False))
@@ -36,15 +35,7 @@ def section_items(user: Any) -> list[tuple[str, str]]:
         ("Review due", "library:review_due", is_staff),
         ("Usage", "library:usage_overview", is_staff),
     ]
-    items = []
-    for label, name, allowed in wanted:
-        if not allowed:
-            continue
-        try:
-            items.append((label, reverse(name)))
-        except NoReverseMatch:
-            continue
-    return items
+    return [(label, reverse(name)) for label, name, allowed in wanted if allowed]
 
 
 # Pages whose addresses are not under their entry's own: a resource's pages (versions,

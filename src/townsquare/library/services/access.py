@@ -18,7 +18,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from townsquare.accounts.models import OrganizationRole, Role, User
@@ -46,23 +46,20 @@ DECISIONS = {GRANT: AccessRequestStatus.GRANTED, REFUSE: AccessRequestStatus.REF
 # --- Links ----------------------------------------------------------------------------------------
 
 
-def _url(name: str, *args: Any, fallback: str) -> str:
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:  # another area's page not mounted (yet): its stable path
-        return fallback
+def _url(name: str, *args: Any) -> str:
+    return reverse(name, args=args)
 
 
 def resource_url(resource: Resource) -> str:
-    return _url("library:resource_detail", resource.slug, fallback=f"/library/r/{resource.slug}/")
+    return _url("library:resource_detail", resource.slug)
 
 
 def _requests_url() -> str:
-    return _url("library:access_requests", fallback="/library/requests/")
+    return _url("library:access_requests")
 
 
 def _my_requests_url() -> str:
-    return _url("library:my_access_requests", fallback="/library/requests/mine/")
+    return _url("library:my_access_requests")
 
 
 def _scope(resource: Resource) -> str:

@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -30,12 +30,8 @@ from ..services.resources import usage_record
 PAGE_SIZE = 20
 
 
-def optional_url(name: str, *args: Any) -> str:
-    """The address of another section's page, or "" while that page does not exist."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
+def url_of(name: str, *args: Any) -> str:
+    return reverse(name, args=args)
 
 
 def stable_link(request: HttpRequest, resource: Resource, version: int | None = None) -> str:
@@ -69,11 +65,11 @@ def catalog(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "search_url": optional_url("library:search"),
-            "manage_url": optional_url("library:manage_list")
+            "search_url": url_of("library:search"),
+            "manage_url": url_of("library:manage_list")
             if permissions.can_manage_library(request.user)
             else "",
-            "submit_url": optional_url("library:submission_create")
+            "submit_url": url_of("library:submission_create")
             if permissions.can_submit_resource(request.user)
             else "",
         },
@@ -108,13 +104,13 @@ def resource_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "stable_url": stable_link(request, resource),
         "year": selectors.resource_year(resource),
         "collections": selectors.collections_with(user=user, resource=resource),
-        "edit_url": optional_url("library:resource_edit", resource.pk)
+        "edit_url": url_of("library:resource_edit", resource.pk)
         if permissions.can_manage_library(user)
         else "",
-        "usage_url": optional_url("library:resource_usage", resource.slug)
+        "usage_url": url_of("library:resource_usage", resource.slug)
         if permissions.can_view_usage(user, resource)
         else "",
-        "submission_url": optional_url("library:submission_detail", resource.pk)
+        "submission_url": url_of("library:submission_detail", resource.pk)
         if resource.is_submission and permissions.can_follow_submission(user, resource)
         else "",
         "is_published": resource.status == ResourceStatus.PUBLISHED,
@@ -124,7 +120,7 @@ def resource_detail(request: HttpRequest, slug: str) -> HttpResponse:
             context.update(_contents(selectors.version_with_contents(resource=resource)))
         context["versions"] = selectors.version_history(resource=resource)
     else:
-        context["request_url"] = optional_url("library:access_request", resource.slug)
+        context["request_url"] = url_of("library:access_request", resource.slug)
         context["pending_request"] = selectors.pending_access_request(user=user, resource=resource)
     _count_view(resource)
     return render(request, "library/catalog/resource_detail.html", context)
@@ -142,7 +138,7 @@ def _opened(request: HttpRequest, slug: str) -> Resource | HttpResponse:
         "library/catalog/restricted.html",
         {
             "resource": resource,
-            "request_url": optional_url("library:access_request", resource.slug),
+            "request_url": url_of("library:access_request", resource.slug),
         },
         status=403,
     )
