@@ -21,6 +21,7 @@ from townsquare.accounts.auth import session_auth, token_auth
 from townsquare.core.pagination import Pagination
 
 from ..models import Resource, ResourceStatus, ResourceVersion
+from ..permissions import can_open_resource
 from ..selectors import catalog as selectors
 from ..services import citations
 from ..services.resources import usage_record
@@ -178,6 +179,7 @@ def resources_citation(
         fmt=params.format,
         url=request.build_absolute_uri(path),
         accessed=timezone.localdate(),
+        with_identifiers=can_open_resource(request.user, resource),
     )
     response = HttpResponse(
         text, content_type=f"{citations.CONTENT_TYPES[params.format]}; charset=utf-8"

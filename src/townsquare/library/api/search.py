@@ -83,8 +83,10 @@ def _payload(results: SearchResults) -> dict[str, Any]:
         },
         "restricted": restricted,
         "restricted_count": results.restricted_count,
+        "restricted_is_capped": results.restricted_is_capped,
         "chapters": chapters,
         "chapter_count": results.chapter_count,
+        "chapters_are_capped": results.chapters_are_capped,
     }
 
 

@@ -99,5 +99,11 @@ class SearchOut(Schema):
         description="Resources you may request access to (first page only)."
     )
     restricted_count: int
+    restricted_is_capped: bool = Field(
+        description="True when there are at least restricted_count (100) such resources."
+    )
     chapters: list[ChapterHitOut] = Field(description="Matching book chapters (first page only).")
     chapter_count: int
+    chapters_are_capped: bool = Field(
+        description="True when there are at least chapter_count (100) matching chapters."
+    )

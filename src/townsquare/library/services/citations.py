@@ -98,7 +98,12 @@ class Citation:
 
 
 def _citation(
-    resource: Resource, *, version: ResourceVersion | None, url: str, accessed: date
+    resource: Resource,
+    *,
+    version: ResourceVersion | None,
+    url: str,
+    accessed: date,
+    with_identifiers: bool = True,
 ) -> Citation:
     issued = resource.published_on or (
         resource.published_at.date() if resource.published_at else None
@@ -120,8 +125,8 @@ def _citation(
         issued=issued,
         publisher=one_line(publisher),
         url=url,
-        doi=resource.doi,
-        isbn=resource.isbn,
+        doi=resource.doi if with_identifiers else "",
+        isbn=resource.isbn if with_identifiers else "",
         summary=one_line(resource.summary),
         language=resource.language,
         topics=[one_line(topic.name) for topic in resource.topics.all()],
@@ -153,10 +158,15 @@ def bibtex(
     *,
     url: str,
     accessed: date | None = None,
+    with_identifiers: bool = True,
 ) -> str:
     """One BibTeX entry. ``url`` is the stable link (of the version when one is given)."""
     citation = _citation(
-        resource, version=version, url=url, accessed=accessed or timezone.localdate()
+        resource,
+        version=version,
+        url=url,
+        accessed=accessed or timezone.localdate(),
+        with_identifiers=with_identifiers,
     )
     entry_type = BIBTEX_TYPES.get(ResourceType(citation.kind), "misc")
     fields: list[tuple[str, str]] = [("title", "{" + bibtex_escape(citation.title) + "}")]
@@ -208,10 +218,15 @@ def ris(
     *,
     url: str,
     accessed: date | None = None,
+    with_identifiers: bool = True,
 ) -> str:
     """One RIS record (``TY`` first, ``ER`` last, CRLF line ends as the format asks)."""
     citation = _citation(
-        resource, version=version, url=url, accessed=accessed or timezone.localdate()
+        resource,
+        version=version,
+        url=url,
+        accessed=accessed or timezone.localdate(),
+        with_identifiers=with_identifiers,
     )
     entry_type = RIS_TYPES.get(ResourceType(citation.kind), "GEN")
     lines: list[tuple[str, str]] = [("TY", entry_type), ("TI", citation.title)]
@@ -247,10 +262,13 @@ def citation_text(
     fmt: str,
     url: str,
     accessed: date | None = None,
+    with_identifiers: bool = True,
 ) -> str:
-    """``fmt`` is ``bibtex`` or ``ris`` (see ``FORMATS`` for the accepted spellings)."""
+    """``fmt`` is ``bibtex`` or ``ris`` (see ``FORMATS`` for the accepted spellings). Leave the
+    DOI and ISBN out (``with_identifiers=False``) for someone who may see the resource but not
+    open it: the restricted page does not show them either."""
     render = bibtex if FORMATS[fmt] == "bibtex" else ris
-    return render(resource, version, url=url, accessed=accessed)
+    return render(resource, version, url=url, accessed=accessed, with_identifiers=with_identifiers)
 
 
 def citation_filename(resource: Resource, version: ResourceVersion | None, fmt: str) -> str:

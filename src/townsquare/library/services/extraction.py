@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import zipfile
+from datetime import timedelta
 from typing import IO
 
 from django.db import transaction
@@ -140,3 +141,16 @@ def file_extract(*, file_id: int) -> str:
 
         resource_search_sync_on_commit(stored.version.resource_id)
     return status
+
+
+# A file still pending after this long lost its task (a worker that stopped, a broker down).
+PENDING_GRACE_MINUTES = 10
+
+
+def pending_extract(*, limit: int = 200) -> int:
+    """Extract files whose extraction never ran; returns how many were done."""
+    cutoff = timezone.now() - timedelta(minutes=PENDING_GRACE_MINUTES)
+    pending = ResourceFile.objects.filter(
+        extraction=Extraction.PENDING, version__created_at__lte=cutoff
+    ).values_list("pk", flat=True)[:limit]
+    return sum(1 for file_id in list(pending) if file_extract(file_id=file_id) != "missing")

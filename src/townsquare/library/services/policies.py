@@ -397,7 +397,9 @@ def policy_build(*, actor: Any, draft: PolicyDraft, change_note: str = "") -> Bu
     resource.current_version = version
     resource.published_on = effective
     resource.review_by = effective + timedelta(days=REVIEW_AFTER_DAYS)
-    resource.status = ResourceStatus.PUBLISHED
+    if resource.status != ResourceStatus.WITHDRAWN:
+        # A policy staff withdrew stays withdrawn: a new build adds a version, nothing more.
+        resource.status = ResourceStatus.PUBLISHED
     resource.published_at = resource.published_at or timezone.now()
     resource.save(
         update_fields=[

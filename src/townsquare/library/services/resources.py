@@ -374,9 +374,13 @@ def scheduled_publish_due(*, now: datetime | None = None) -> int:
             )
             if changed:
                 published += 1
-                if Resource.objects.filter(pk=pk, is_submission=True).exists():
-                    # The submitter's timeline shows the day it went out.
-                    ReviewEvent.objects.create(resource_id=pk, action=ReviewAction.PUBLISHED)
+                resource = Resource.objects.select_related("created_by").get(pk=pk)
+                if resource.is_submission:
+                    from .review import scheduled_publication_tell
+
+                    # The submitter's timeline shows the day it went out, and they are told.
+                    ReviewEvent.objects.create(resource=resource, action=ReviewAction.PUBLISHED)
+                    scheduled_publication_tell(resource)
                 audit_record(
                     action="library.resource_publish",
                     target=("library.resource", pk),

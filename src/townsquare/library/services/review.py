@@ -178,6 +178,16 @@ def _tell_submitter(resource: Resource, *, actor: Any, summary: str, key: str) -
     )
 
 
+def scheduled_publication_tell(resource: Resource) -> None:
+    """Tell the submitter that their approved submission went out on its date."""
+    _tell_submitter(
+        resource,
+        actor=None,
+        summary=f"published {_titled(resource)} in the library, as scheduled",
+        key=f"library.submission:{resource.pk}:scheduled-published",
+    )
+
+
 def _check_owner_fields(actor: Any, fields: ResourceFields) -> None:
     """A member shares only as (or privately to) an organization they belong to (staff: one
     that exists)."""

@@ -132,7 +132,7 @@ def upload(name: str, content: bytes, content_type: str = "application/octet-str
     return SimpleUploadedFile(name, content, content_type=content_type)
 
 
-def add_file(resource: Resource, name: str, content: bytes, *, actor: User) -> Any:
+def add_file(resource: Resource, name: str, content: bytes, *, actor: Any) -> Any:
     """A new version of ``resource`` carrying one file, through the real services (the
     extraction task runs after the commit; wrap the call in
     ``django_capture_on_commit_callbacks(execute=True)`` to run it in a test)."""

@@ -254,3 +254,25 @@ def test_any_title_and_author_round_trip_through_both_formats(title, author):
         assert sum(1 for tag, _ in record if tag == "ER") == 1
     finally:
         resource.delete()
+
+
+@pytest.mark.django_db
+def test_a_citation_of_a_resource_you_may_not_open_leaves_out_its_doi_and_isbn(client):
+    from django.urls import reverse
+
+    from townsquare.accounts.tests.factories import make_staff, make_user
+
+    from ..models import Access
+
+    resource = make_resource(
+        access=Access.STAFF, kind="book", doi="10.1000/locked1", isbn="9780306406157"
+    )
+    client.force_login(make_user())
+    text = client.get(reverse("library:citation", args=[resource.slug, "ris"])).content.decode()
+    assert resource.title in text
+    assert "10.1000/locked1" not in text
+    assert "9780306406157" not in text
+    client.force_login(make_staff())
+    text = client.get(reverse("library:citation", args=[resource.slug, "ris"])).content.decode()
+    assert "DO  - 10.1000/locked1" in text
+    assert "SN  - 9780306406157" in text

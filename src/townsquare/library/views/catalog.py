@@ -256,6 +256,7 @@ def citation(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
         fmt=fmt,
         url=stable_link(request, resource, version.number if version else None),
         accessed=timezone.localdate(),
+        with_identifiers=permissions.can_open_resource(request.user, resource),
     )
     kind = citations.FORMATS[fmt]
     response = HttpResponse(text, content_type=f"{citations.CONTENT_TYPES[kind]}; charset=utf-8")

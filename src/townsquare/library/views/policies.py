@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from townsquare.accounts.http import AuthenticatedHttpRequest
 from townsquare.core.errors import DomainError, NotFound, PermissionRefused
 from townsquare.core.forms import form_errors_from
-from townsquare.core.uploads import attachment_response
 
 from ..forms.policies import (
     CLAUSE_PREFIX,
@@ -25,9 +24,10 @@ from ..forms.policies import (
     OptionForm,
     PolicyForm,
 )
-from ..models import FileKind, PolicyClause, PolicyDraft
+from ..models import FileKind, PolicyClause, PolicyDraft, ResourceStatus
 from ..permissions import can_manage_policy_clauses
 from ..selectors import policies as selectors
+from ..selectors.catalog import file_response
 from ..services import policies as services
 from ..services.resources import usage_record
 
@@ -227,8 +227,10 @@ def policy_download(request: AuthenticatedHttpRequest, draft_id: int, fmt: str) 
     stored = selectors.built_file(draft, kind)
     if stored is None or draft.resource_id is None:
         raise NotFound("Build the policy first: there is nothing to download yet.")
-    usage_record(resource_id=draft.resource_id, download=True)
-    return attachment_response(stored.file, download_name=stored.original_name)
+    response = file_response(stored)
+    if draft.resource is not None and draft.resource.status == ResourceStatus.PUBLISHED:
+        usage_record(resource_id=draft.resource_id, download=True)
+    return response
 
 
 # --- Clauses (staff) -----------------------------------------------------------------------------

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from townsquare.accounts.http import AuthenticatedHttpRequest
 from townsquare.core.errors import DomainError, NotFound, PermissionRefused
 from townsquare.core.forms import form_errors_from
-from townsquare.core.uploads import attachment_response
 
 from ..forms.submissions import (
     CommentForm,
@@ -31,6 +30,7 @@ from ..permissions import (
     can_withdraw_submission,
 )
 from ..selectors import submissions as selectors
+from ..selectors.catalog import file_response
 from ..services import review as services
 
 FIELD_NAMES = {"files": "documents", "version": "body"}
@@ -248,4 +248,4 @@ def submission_file(
     stored = ResourceFile.objects.filter(pk=file_id, version__resource=resource).first()
     if stored is None:
         raise NotFound("No such file.")
-    return attachment_response(stored.file, download_name=stored.original_name)
+    return file_response(stored)
