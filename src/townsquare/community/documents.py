@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from townsquare.core.search import markdown_text
 
 from .models import Comment, Post, PostHashtag
@@ -10,12 +12,15 @@ POST_KIND = "community.post"
 COMMENT_KIND = "community.comment"
 
 
-def post_document(post: Post) -> dict[str, str]:
-    """The searchable text of a post (``post.space`` loaded; hashtags read from the table)."""
-    tags = PostHashtag.objects.filter(post=post).values_list("hashtag__name", flat=True)
+def post_document(post: Post, *, tags: Iterable[str] | None = None) -> dict[str, str]:
+    """The searchable text of a post (``post.space`` loaded). Its hashtags are read from the
+    table unless given (``search.post_documents`` reads them for many posts at once)."""
+    if tags is None:
+        tags = PostHashtag.objects.filter(post=post).values_list("hashtag__name", flat=True)
+    body = markdown_text(post.body)
     return {
-        "title": post.title or markdown_text(post.body)[:120],
-        "body": markdown_text(post.body),
+        "title": post.title or body[:120],
+        "body": body,
         "keywords": " ".join([post.space.name, *tags]),
     }
 

@@ -48,6 +48,10 @@ MAX_TITLE_LENGTH = 1_000
 # A PostgreSQL tsvector holds at most 1 MB; this much text stays well below it on both engines.
 MAX_TEXT_LENGTH = 100_000
 SNIPPET_WORDS = 24
+# A query ranks at most this many matching documents (the newest first on SQLite, the first the
+# index finds on PostgreSQL) and counts at most this many: a one-word query that matches a
+# hundred thousand documents costs what one matching a thousand does. See docs/search.md.
+MAX_CANDIDATES = 1_000
 WRITE_BATCH_SIZE = 500
 DELETE_BATCH_SIZE = 500
 
@@ -206,13 +210,22 @@ def search_hits(
     return hits
 
 
-def search_count(kind: str | Sequence[str], query: str, *, within: Within = None) -> int:
-    """How many documents match ``query`` (for pagination)."""
+def search_count(
+    kind: str | Sequence[str],
+    query: str,
+    *,
+    within: Within = None,
+    cap: int | None = MAX_CANDIDATES,
+) -> int:
+    """How many documents match ``query`` (for pagination), counting no further than ``cap``: a
+    count equal to ``cap`` means "``cap`` or more" (show it as "1,000+"). Results are ranked
+    among the first ``MAX_CANDIDATES`` matches only, so no page lies beyond that count.
+    ``cap=None`` counts every match (slow for a common word in a large index)."""
     kinds, terms = _kinds(kind), query_terms(query)
     restriction = _restriction(within, kinds)
-    if not terms or restriction is None:
+    if not terms or restriction is None or (cap is not None and cap <= 0):
         return 0
-    return _backend().count(terms, kinds, restriction)
+    return _backend().count(terms, kinds, restriction, cap=cap)
 
 
 def highlighted_html(marked: str) -> SafeString:
@@ -285,7 +298,8 @@ def _restriction(within: Within, kinds: tuple[str, ...]) -> _Restriction | None:
         raise ValueError("`within` names object ids of one kind; search one kind with it.")
     if isinstance(within, QuerySet):
         try:
-            sql, params = within.values("pk").query.sql_with_params()
+            # Without its default ordering: the engine only asks whether an id is in it.
+            sql, params = within.order_by().values("pk").query.sql_with_params()
         except EmptyResultSet:
             return None
         return _Restriction(f"d.object_id IN ({sql})", tuple(params))
@@ -440,10 +454,11 @@ def _indexed_at() -> Any:
 class _Engine(ABC):
     """What both engines share: the match restricted by kind and ``within``, ranked or counted.
 
-    A subclass says how to match (``match``, ``source``) and in which order (``ORDER``).
+    A subclass says how to match (``match``, ``source``) and how to rank (``RANK``).
     """
 
-    ORDER: str
+    RANK: str
+    SCORE_DIRECTION: str
 
     @abstractmethod
     def match(self, terms: list[Term]) -> str:
@@ -473,6 +488,9 @@ class _Engine(ABC):
             params += restriction.params
         return sql, params
 
+    #: How the candidates are picked before they are ranked (SQL after the WHERE clause).
+    CANDIDATE_ORDER = ""
+
     def ranked(
         self,
         terms: list[Term],
@@ -482,19 +500,36 @@ class _Engine(ABC):
         limit: int,
         offset: int,
     ) -> list[_Row]:
+        # Rank a bounded set of candidates: the engines compute the rank only for the rows the
+        # inner query returns, and it stops after MAX_CANDIDATES of them.
         where, params = self._where(terms, kinds, restriction)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT d.id, d.kind, d.object_id, d.title {where} "
-                f"ORDER BY {self.ORDER}, d.kind, d.object_id LIMIT %s OFFSET %s",
-                [*params, limit, offset],
+                "SELECT id, kind, object_id, title FROM ("  # noqa: S608 - constants and placeholders
+                f"SELECT d.id, d.kind, d.object_id, d.title, {self.RANK} AS score {where}"
+                f"{self.CANDIDATE_ORDER} LIMIT %s) candidates "
+                f"ORDER BY score{self.SCORE_DIRECTION}, kind, object_id LIMIT %s OFFSET %s",
+                [*params, max(MAX_CANDIDATES, offset + limit), limit, offset],
             )
             return [_Row(*row) for row in cursor.fetchall()]
 
-    def count(self, terms: list[Term], kinds: tuple[str, ...], restriction: _Restriction) -> int:
+    def count(
+        self,
+        terms: list[Term],
+        kinds: tuple[str, ...],
+        restriction: _Restriction,
+        *,
+        cap: int | None,
+    ) -> int:
         where, params = self._where(terms, kinds, restriction)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) {where}", params)
+            if cap is None:
+                cursor.execute(f"SELECT count(*) {where}", params)
+            else:
+                cursor.execute(
+                    f"SELECT count(*) FROM (SELECT 1 {where} LIMIT %s) matches",  # noqa: S608
+                    [*params, cap],
+                )
             return int(cursor.fetchone()[0])
 
 
@@ -503,7 +538,10 @@ class _SQLite(_Engine):
 
     # Column weights for bm25 in the FTS table's order: title, keywords, body.
     RANK = f"bm25({FTS_TABLE}, 5.0, 2.0, 1.0)"
-    ORDER = RANK  # bm25 is smaller for better matches
+    SCORE_DIRECTION = ""  # bm25 is smaller for better matches
+    # FTS5 gives its matches newest first (by rowid) without sorting them: the candidates are
+    # the newest matching documents.
+    CANDIDATE_ORDER = f" ORDER BY {FTS_TABLE}.rowid DESC"
 
     def match(self, terms: list[Term]) -> str:
         return " AND ".join(
@@ -583,7 +621,7 @@ class _PostgreSQL(_Engine):
     QUERY = f"to_tsquery('{POSTGRES_CONFIGURATION}', %s)"
     # Normalization 1 divides by the log of the document's length, as bm25 favours short ones.
     RANK = "ts_rank(d.search_vector, q.query, 1)"
-    ORDER = f"{RANK} DESC"
+    SCORE_DIRECTION = " DESC"
     HEADLINE = (
         f'StartSel="{HIGHLIGHT_START}", StopSel="{HIGHLIGHT_END}", '
         f"MaxWords={SNIPPET_WORDS}, MinWords={SNIPPET_WORDS // 2}, MaxFragments=2, "

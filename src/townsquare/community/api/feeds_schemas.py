@@ -4,6 +4,7 @@ endpoints may return too (load posts with ``selectors.feeds.feed_queryset``).
 No `from __future__ import annotations` here: django-ninja reads the annotations at import time.
 """
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, Literal
 
@@ -108,6 +109,60 @@ class PostOut(Schema):
     @staticmethod
     def resolve_is_answered(obj: Any) -> bool:
         return obj.kind == PostKind.QUESTION and obj.accepted_comment_id is not None
+
+
+JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+
+
+def _author(label: AuthorLabel) -> dict[str, Any]:
+    return {
+        "name": label.name,
+        "handle": label.handle,
+        "pseudonymous": label.pseudonymous,
+        "real_name": label.real_name,
+        "verified_clinician": label.verified_clinician,
+        "clinician_title": label.clinician_title,
+    }
+
+
+def post_cards(viewer: Any, posts: Iterable[Any]) -> list[dict[str, Any]]:
+    """``PostOut`` of each post as plain data, the same values the schema gives (load the posts
+    with ``selectors.feeds.feed_queryset``; ``feed_cards_prime`` them for pseudonymous ones)."""
+    url_of = post_url_pattern()
+    cards = []
+    for post in posts:
+        space = post.space
+        cards.append(
+            {
+                "id": post.pk,
+                "url": url_of(post.pk),
+                "space": {
+                    "id": space.pk,
+                    "slug": space.slug,
+                    "name": space.name,
+                    "kind": space.kind,
+                },
+                "kind": post.kind,
+                "status": post.status,
+                "title": post.title,
+                "excerpt": post_excerpt(post),
+                "body": post.body,
+                "author": _author(content_author_label(post, viewer)),
+                "published_at": post.published_at,
+                "edited_at": post.edited_at,
+                "comment_count": post.comment_count,
+                "reaction_count": post.reaction_count,
+                "is_answered": PostOut.resolve_is_answered(post),
+            }
+        )
+    return cards
+
+
+def post_url_pattern() -> Any:
+    """A function of a post's id giving ``community:post_detail``'s URL, reversed once."""
+    marker = 2_147_483_647
+    before, _, after = reverse("community:post_detail", args=[marker]).partition(str(marker))
+    return lambda pk: f"{before}{pk}{after}"
 
 
 class FeedOut(Schema):

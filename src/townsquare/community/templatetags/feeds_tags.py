@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from django import template
 from django.utils.text import Truncator
 
-from townsquare.core.search import markdown_text
+from townsquare.core.search import MAX_CANDIDATES, markdown_text
 
 register = template.Library()
 
@@ -16,7 +17,15 @@ HEADING_CHARACTERS = 80
 
 
 def _plain(post: Any) -> str:
-    return " ".join(markdown_text(getattr(post, "body", "") or "").split())
+    return _plain_text(getattr(post, "body", "") or "")
+
+
+@lru_cache(maxsize=2048)
+def _plain_text(body: str) -> str:
+    # Parsing the Markdown is most of what a feed card costs, and the same posts are on many
+    # readers' pages: remember the last few thousand (keyed by the text itself, so an edit is a
+    # new key and nothing can go stale).
+    return " ".join(markdown_text(body).split())
 
 
 @register.filter
@@ -30,3 +39,10 @@ def post_heading(post: Any) -> str:
     """The post's title, or the start of its text for an untitled discussion."""
     title = getattr(post, "title", "") or ""
     return title or Truncator(_plain(post)).words(12, truncate="…")[:HEADING_CHARACTERS] or "Post"
+
+
+@register.filter
+def result_count(count: int) -> str:
+    """A search's count as people read it: search counts no further than ``MAX_CANDIDATES``, so
+    that many reads "1,000+"."""
+    return f"{MAX_CANDIDATES:,}+" if count >= MAX_CANDIDATES else f"{count:,}"

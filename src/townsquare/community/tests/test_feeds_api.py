@@ -178,3 +178,130 @@ def test_hashtag_feed_api():
     assert item_ids(client.get("/api/v1/community/tags/ROUNDS/posts")) == [tagged.pk]
     assert item_ids(client.get("/api/v1/community/tags/unused/posts")) == []
     assert client.get("/api/v1/community/tags/9lives/posts").status_code == 404
+
+
+# --- The two plans of the home feed, and the cards as plain data -----------------------------
+
+
+def _home_world():
+    """A reader who follows busy and quiet spaces, people (one writes under a pseudonym too),
+    a private space they left, and who writes themselves: every rule of the home feed."""
+    from ..models import Follow, Post
+
+    def written(post, *, as_pseudonym):
+        Post.objects.filter(pk=post.pk).update(as_pseudonym=as_pseudonym)
+        return post
+
+    reader = clinician(display_name="Rae Reader")
+    writer = make_employee(display_name="Wyn Writer")
+    patient = make_patient(pseudonym="QuietHeron")
+    stranger = make_employee(display_name="Sid Stranger")
+    busy = make_space(members=(reader, writer, stranger))
+    quiet = make_space(members=(reader, writer))
+    group = make_space(kind=SpaceKind.PATIENT, members=(reader, patient))
+    private = make_space(visibility=SpaceVisibility.PRIVATE, members=(writer, stranger))
+    unfollowed = make_space(members=(reader, stranger))
+    expected = []
+    for number in range(6):
+        expected.append(make_post(writer, busy, body=f"Busy {number}"))
+        make_post(stranger, unfollowed, body=f"Not followed {number}")
+        make_post(writer, private, body=f"Private {number}")  # followed author, unreadable
+        # Mine, even under a pseudonym.
+        mine = make_post(reader, group, body=f"Mine {number}")
+        expected.append(written(mine, as_pseudonym=True))
+        if number % 2:
+            expected.append(make_post(writer, quiet, body=f"Quiet {number}"))
+            # A followed person's pseudonymous posts never come through following them.
+            hidden = make_post(patient, group, body=f"Pseudonym {number}")
+            written(hidden, as_pseudonym=True)
+            named = make_post(patient, group, body=f"Named {number}")
+            expected.append(written(named, as_pseudonym=False))
+    Follow.objects.filter(follower=reader).delete()
+    Follow.objects.bulk_create(
+        [
+            Follow(follower=reader, space=busy),
+            Follow(follower=reader, space=quiet),
+            Follow(follower=reader, space=private),  # followed, but no longer readable
+            Follow(follower=reader, followed_user=writer),
+            Follow(follower=reader, followed_user=patient),
+        ]
+    )
+    expected.sort(key=lambda post: (post.published_at, post.pk), reverse=True)
+    return reader, [post.pk for post in expected]
+
+
+@pytest.mark.parametrize("walk_rows_limit", [0, 10**9], ids=["merged", "walked"])
+@pytest.mark.parametrize("limit", [1, 4, 50])
+def test_both_plans_of_the_home_feed_give_the_same_pages(monkeypatch, walk_rows_limit, limit):
+    from ..selectors import feeds
+
+    reader, expected = _home_world()
+    monkeypatch.setattr(feeds, "WALK_ROWS_LIMIT", walk_rows_limit)
+
+    ids, pages = _walk(client_of(reader), FEED, limit=limit)
+
+    assert ids == expected
+    assert pages == max(1, -(-len(expected) // limit))
+
+
+def test_the_plan_follows_the_share_of_posts_in_followed_spaces():
+    from ..selectors.feeds import WALK_ROWS_LIMIT, _walk_is_cheap
+
+    readable = {1: 1_000_000, 2: 50_000, 3: 10}
+    assert _walk_is_cheap(readable, [1], 20)
+    assert _walk_is_cheap(readable, [2], 20)  # 1 post in 21: about 440 rows walked
+    assert not _walk_is_cheap(readable, [3], 20)  # the quiet space: merged
+    assert not _walk_is_cheap(readable, [], 20)  # people only: merged
+    assert _walk_is_cheap({1: 0}, [], 20)  # nothing written anywhere yet
+    assert WALK_ROWS_LIMIT >= 1_000
+
+
+def test_feed_cards_are_what_the_schema_gives():
+    """The feeds write their cards as plain data; ``FeedOut`` must render exactly the same."""
+    import json
+
+    from django.test import RequestFactory
+    from ninja.responses import NinjaJSONEncoder
+
+    from ..api.feeds_schemas import FeedOut
+    from ..selectors.feeds import home_feed
+    from ..selectors.search import feed_cards_prime
+
+    reader, expected = _home_world()
+    quiz = make_space(members=(reader,))
+    make_post(reader, quiz, kind="question", title="Pump or pens?", body="What **worked**?")
+    make_post(reader, quiz, kind="poll", title="Which?", poll_options=["A", "B"])
+    response = client_of(reader).get(FEED, {"limit": 50})
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+
+    page = home_feed(reader, limit=50)
+    feed_cards_prime(reader, page.items)
+    request = RequestFactory().get(FEED)
+    request.user = reader
+    schema = FeedOut.model_validate(
+        {"items": page.items, "next_cursor": page.next_cursor}, context={"request": request}
+    )
+    assert response.content.decode() == json.dumps(schema.model_dump(), cls=NinjaJSONEncoder)
+    assert len(response.json()["items"]) == len(expected) + 2
+
+
+def test_on_sqlite_the_walk_goes_down_the_feed_index():
+    """SQLite would answer ``space_id IN (…) OR author_id IN (…)`` with a MULTI-INDEX OR and sort
+    every post of every source; the walk must go down ``community_post_feed`` instead."""
+    from django.db import connection
+
+    from ..selectors import feeds
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's planner only")
+    reader, _ = _home_world()
+    posts = feeds._walked(reader, [1, 2, 3], [1, 2], [reader.pk + 1, reader.pk + 2])
+    sql, params = posts[:21].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+
+    assert "community_post_feed" in plan
+    assert "MULTI-INDEX OR" not in plan
+    assert "TEMP B-TREE" not in plan

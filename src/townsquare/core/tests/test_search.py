@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -271,7 +272,8 @@ def test_many_documents_in_one_call_last_version_wins():
         + [Document(object_id=5, title="Replaced")],
     )
     assert written == 1201
-    assert search_count(KIND, "clinicians") == 1199
+    assert search_count(KIND, "clinicians", cap=None) == 1199
+    assert search_count(KIND, "clinicians") == search.MAX_CANDIDATES
     assert search_ids(KIND, "replaced") == [5]
 
 
@@ -326,6 +328,36 @@ def test_within_restricts_to_given_ids():
     assert search_count(KIND, "telehealth", within=[2, 4]) == 2
     assert search_ids(KIND, "telehealth", within=[]) == []
     assert search_ids(KIND, "telehealth", within=range(1, 20000)) == [1, 2, 3, 4, 5]
+
+
+def test_counts_stop_at_the_cap():
+    for n in range(1, 8):
+        index(n, "Triage guide")
+    assert search_count(KIND, "triage", cap=5) == 5
+    assert search_count(KIND, "triage", cap=7) == 7
+    assert search_count(KIND, "triage", cap=50) == 7
+    assert search_count(KIND, "triage", cap=None) == 7
+    assert search_count(KIND, "triage", cap=0) == 0
+    assert search_count(KIND, "triage", within=[1, 2, 3], cap=2) == 2
+
+
+def test_a_common_word_ranks_a_bounded_set_of_candidates(monkeypatch):
+    """Past MAX_CANDIDATES matches, the best of the candidates come first; the newest documents
+    are the candidates on SQLite (FTS5 gives them in that order without sorting)."""
+    monkeypatch.setattr(search, "MAX_CANDIDATES", 4)
+    filler()
+    for n in range(1, 11):
+        index(n, "Guide", "triage " * (n % 3 + 1) + "and other words for length")
+    ranked = search_ids(KIND, "triage", limit=2)
+    assert len(ranked) == 2
+    candidates = search_ids(KIND, "triage", limit=4)
+    assert len(candidates) == 4
+    assert ranked == candidates[:2]
+    # A page that reaches past the candidates widens them: nothing is left out of it.
+    assert sorted(search_ids(KIND, "triage", limit=10)) == list(range(1, 11))
+    assert search_count(KIND, "triage", cap=search.MAX_CANDIDATES) == 4
+    if connection.vendor == "sqlite":
+        assert set(candidates) == {7, 8, 9, 10}
 
 
 def test_within_takes_a_queryset_without_loading_it(django_assert_num_queries):
