@@ -29,11 +29,19 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils.safestring import SafeString
 
-from townsquare.core.search import Hit, query_terms, search_count, search_hits, search_ids
+from townsquare.core.search import (
+    query_terms,
+    search_highlights,
+    search_ids,
+)
 
 from ..models import Audience, Chapter, Resource, ResourceType
 from ..search import CHAPTER_KIND, LISTING_KIND, RESOURCE_KIND
-from .visibility import published_listed_closed_to, published_openable_by
+from .visibility import (
+    chapters_openable_by,
+    published_listed_closed_to,
+    published_openable_by,
+)
 
 MAX_QUERY_LENGTH = 200
 PAGE_SIZE = 20
@@ -42,8 +50,9 @@ MAX_PAGE_SIZE = 50
 MATCH_LIMIT = 1000
 RESTRICTED_SHOWN = 5
 CHAPTERS_SHOWN = 8
-# The "request access" and chapter groups count this far ("100+").
+# The "request access" and chapter groups count this far ("100+"), and rank as many candidates.
 OTHER_COUNT_LIMIT = 100
+GROUP_CANDIDATES = OTHER_COUNT_LIMIT
 MIN_YEAR, MAX_YEAR = 1900, 2100
 FACET_NAMES = ("type", "topic", "audience", "year")
 
@@ -147,11 +156,6 @@ def filtered(resources: QuerySet[Resource], filters: SearchFilters) -> QuerySet[
     return resources
 
 
-def _ordered(hits: Sequence[Hit], ids: Sequence[int]) -> list[Hit]:
-    by_id = {hit.object_id: hit for hit in hits}
-    return [by_id[object_id] for object_id in ids if object_id in by_id]
-
-
 def _ids_sql(ids: Sequence[int], column: str) -> tuple[str, list[Any]]:
     """``column IN (the ids)`` as one parameter, so 1,000 ids cost one value to plan."""
     if connection.vendor == "postgresql":
@@ -219,16 +223,19 @@ def _resources(ids: Sequence[int]) -> dict[int, Resource]:
     )
 
 
+def _group(kind: str, query: str, within: QuerySet[Any]) -> tuple[list[int], int]:
+    """The best ids of a side group and how many there are, counted as far as
+    ``OTHER_COUNT_LIMIT``: one ranked query over that many candidates answers both."""
+    ids = search_ids(
+        kind, query, limit=OTHER_COUNT_LIMIT, within=within, candidates=GROUP_CANDIDATES
+    )
+    return ids, len(ids)
+
+
 def _restricted(viewer: Any, query: str, filters: SearchFilters) -> tuple[list[RestrictedHit], int]:
     closed = filtered(published_listed_closed_to(viewer), filters)
-    hits = search_hits(LISTING_KIND, query, limit=RESTRICTED_SHOWN, within=closed)
-    if not hits:
-        return [], 0
-    count = (
-        len(hits)
-        if len(hits) < RESTRICTED_SHOWN
-        else search_count(LISTING_KIND, query, within=closed, cap=OTHER_COUNT_LIMIT)
-    )
+    ids, count = _group(LISTING_KIND, query, closed)
+    hits = search_highlights(LISTING_KIND, query, ids[:RESTRICTED_SHOWN])
     resources = Resource.objects.in_bulk([hit.object_id for hit in hits])
     return [
         RestrictedHit(resources[hit.object_id], hit.title_html)
@@ -238,22 +245,13 @@ def _restricted(viewer: Any, query: str, filters: SearchFilters) -> tuple[list[R
 
 
 def _chapters(viewer: Any, query: str, filters: SearchFilters) -> tuple[list[ChapterHit], int]:
-    # The chapters of the current versions of the resources the viewer may open: the same set
-    # as ``visibility.chapters_openable_by`` (the tests check it), in SQL the planner can run
-    # after the full-text match instead of before it.
-    chapters = Chapter.objects.filter(
-        version_id__in=filtered(published_openable_by(viewer), filters)
-        .order_by()
-        .values("current_version_id")
-    )
-    hits = search_hits(CHAPTER_KIND, query, limit=CHAPTERS_SHOWN, within=chapters)
-    if not hits:
-        return [], 0
-    count = (
-        len(hits)
-        if len(hits) < CHAPTERS_SHOWN
-        else search_count(CHAPTER_KIND, query, within=chapters, cap=OTHER_COUNT_LIMIT)
-    )
+    chapters = chapters_openable_by(viewer)
+    if filters.as_dict():
+        chapters = chapters.filter(
+            version__resource__in=filtered(Resource.objects.all(), filters).values("pk")
+        )
+    ids, count = _group(CHAPTER_KIND, query, chapters)
+    hits = search_highlights(CHAPTER_KIND, query, ids[:CHAPTERS_SHOWN])
     found = Chapter.objects.select_related("version__resource").in_bulk(
         [hit.object_id for hit in hits]
     )
@@ -295,9 +293,7 @@ def library_search(
     results.facets = _facets(ids, filters)
     page_ids = ids[offset : offset + limit]
     if page_ids:
-        hits = _ordered(
-            search_hits(RESOURCE_KIND, query, limit=len(page_ids), within=page_ids), page_ids
-        )
+        hits = search_highlights(RESOURCE_KIND, query, page_ids)
         resources = _resources(page_ids)
         results.hits = [
             ResourceHit(resources[hit.object_id], hit.title_html, hit.snippet_html)

@@ -67,12 +67,32 @@ def published_listed_closed_to(user: Any) -> QuerySet[Resource]:
     return listed.exclude(condition)
 
 
+def _through(prefix: str, condition: Q) -> Q:
+    """``condition`` on Resource, rewritten to hold for the resource at ``prefix``."""
+
+    def rewrite(child: Any) -> Any:
+        if isinstance(child, Q):
+            return _through(prefix, child)
+        field, value = child
+        return (f"{prefix}{field}", value)
+
+    rewritten = Q(*[rewrite(child) for child in condition.children])
+    rewritten.connector, rewritten.negated = condition.connector, condition.negated
+    return rewritten
+
+
 def chapters_openable_by(user: Any) -> QuerySet[Chapter]:
-    """Chapters of the current version of published resources the person may open."""
-    return Chapter.objects.filter(
-        version__resource__in=published_openable_by(user).values("pk"),
+    """Chapters of the current version of published resources the person may open. The
+    condition is joined through the chapter's version, not a list of resource ids, so search
+    checks it per matching chapter instead of building the whole list first."""
+    chapters = Chapter.objects.filter(
+        version__resource__status=ResourceStatus.PUBLISHED,
         version__resource__current_version_id=F("version_id"),
     )
+    condition = _open_condition(user)
+    if condition is None:
+        return chapters
+    return chapters.filter(_through("version__resource__", condition))
 
 
 def files_openable_by(user: Any) -> QuerySet[ResourceFile]:
