@@ -1,4 +1,4 @@
-"""Library pages: the reviewers' queue and decisions (see docs/library-parts/submissions.md)."""
+"""Library pages: the reviewers' queue and decisions (see docs/library.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Library pages: members' submissions (see docs/library-parts/submissions.md)."""
+"""Library pages: members' submissions (see docs/library.md)."""
 
 from __future__ import annotations
 
