@@ -30,6 +30,7 @@ from django.db.models import Q, QuerySet
 from django.utils.safestring import SafeString
 
 from townsquare.core.search import (
+    CheckEach,
     query_terms,
     search_highlights,
     search_ids,
@@ -227,7 +228,11 @@ def _group(kind: str, query: str, within: QuerySet[Any]) -> tuple[list[int], int
     """The best ids of a side group and how many there are, counted as far as
     ``OTHER_COUNT_LIMIT``: one ranked query over that many candidates answers both."""
     ids = search_ids(
-        kind, query, limit=OTHER_COUNT_LIMIT, within=within, candidates=GROUP_CANDIDATES
+        kind,
+        query,
+        limit=OTHER_COUNT_LIMIT,
+        within=CheckEach(within),
+        candidates=GROUP_CANDIDATES,
     )
     return ids, len(ids)
 
@@ -287,7 +292,7 @@ def library_search(
     if not query_terms(query):
         return results
     openable = filtered(published_openable_by(viewer), filters)
-    ids = search_ids(RESOURCE_KIND, query, limit=MATCH_LIMIT, within=openable)
+    ids = search_ids(RESOURCE_KIND, query, limit=MATCH_LIMIT, within=CheckEach(openable))
     results.count = len(ids)
     results.count_is_capped = len(ids) >= MATCH_LIMIT
     results.facets = _facets(ids, filters)
