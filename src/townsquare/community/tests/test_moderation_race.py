@@ -12,15 +12,13 @@ post), so we know the race is real and the locked run could fail.
 from __future__ import annotations
 
 import os
-import threading
 import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from townsquare.core.errors import Conflict
+from townsquare.core.testing.races import run_at_once
 
 from ..models import ContentStatus, Flag, ModerationAction, Post, SpaceMembership
 from ..services import moderation as services
@@ -36,29 +34,6 @@ pytestmark = [
 ]
 
 PAUSE = 0.3  # seconds between reading the row and writing, in both runs
-TIMEOUT = 60
-
-
-def _race(*calls: Callable[[], Any]) -> list[Any]:
-    """Run the calls at once, each in its own thread and connection; their results or errors."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(index: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=TIMEOUT)
-            results[index] = call()
-        except Exception as error:  # noqa: BLE001 - the test reads what each thread met
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(TIMEOUT)
-    return results
 
 
 def _with_pause(monkeypatch: pytest.MonkeyPatch, *, locked: bool) -> None:
@@ -87,7 +62,7 @@ def _approve_and_reject_at_once(monkeypatch: pytest.MonkeyPatch, *, locked: bool
     join(second, scene.space, role="moderator")
     post = held_post(scene)
     _with_pause(monkeypatch, locked=locked)
-    results = _race(
+    results = run_at_once(
         lambda: services.content_approve(
             actor=scene.moderator, target=Post.objects.get(pk=post.pk)
         ),
@@ -126,7 +101,7 @@ def test_the_same_person_flagging_twice_at_once_keeps_one_flag():
     scene = staff_scene()
     post = live_post(scene)
 
-    results = _race(
+    results = run_at_once(
         lambda: services.flag_create(
             actor=scene.reader, target=Post.objects.get(pk=post.pk), reason="harassment"
         ),
@@ -144,7 +119,7 @@ def test_two_moderators_muting_at_once_mute_once():
     second = make_employee()
     join(second, scene.space, role="moderator")
 
-    results = _race(
+    results = run_at_once(
         lambda: services.person_mute(
             actor=scene.moderator, space=scene.space, person=scene.author, days=3, reason="A."
         ),

@@ -13,16 +13,13 @@ request), so we know the race is real and the locked run could fail.
 from __future__ import annotations
 
 import os
-import threading
 import time
-from collections.abc import Callable
-from typing import Any
 
 import pytest
-from django.db import connection
 
 from townsquare.core.errors import Conflict
 from townsquare.core.models import AuditRecord
+from townsquare.core.testing.races import run_at_once
 
 from ..models import AccessGrant, AccessRequest, AccessRequestStatus
 from ..services import access as services
@@ -37,29 +34,6 @@ pytestmark = [
 ]
 
 PAUSE = 0.3  # seconds between reading the row and writing, in both runs
-TIMEOUT = 60
-
-
-def _race(*calls: Callable[[], Any]) -> list[Any]:
-    """Run the calls at once, each in its own thread and connection; their results or errors."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(index: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=TIMEOUT)
-            results[index] = call()
-        except Exception as error:  # noqa: BLE001 - the test reads what each thread met
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(TIMEOUT)
-    return results
 
 
 def _with_pause(monkeypatch: pytest.MonkeyPatch, *, locked: bool) -> None:
@@ -86,7 +60,7 @@ def _grant_and_refuse_at_once(monkeypatch: pytest.MonkeyPatch, *, locked: bool):
     scene = access_scene()
     _with_pause(monkeypatch, locked=locked)
     request_id = scene.pending.pk
-    results = _race(
+    results = run_at_once(
         lambda: services.access_decide(
             actor=scene.person("staff"),
             access_request=AccessRequest.objects.get(pk=request_id),
@@ -134,7 +108,7 @@ def test_the_same_person_asking_twice_at_once_makes_one_request():
     scene = access_scene()
     outsider = scene.person("outsider")
 
-    results = _race(
+    results = run_at_once(
         lambda: services.access_request_create(actor=outsider, resource=scene.org_private),
         lambda: services.access_request_create(actor=outsider, resource=scene.org_private),
     )

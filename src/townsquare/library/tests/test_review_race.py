@@ -13,17 +13,15 @@ same submission), so we know the race is real and the locked run could fail.
 from __future__ import annotations
 
 import os
-import threading
 import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from townsquare.accounts.tests.factories import make_staff
 from townsquare.core.errors import Conflict
 from townsquare.core.models import AuditRecord
+from townsquare.core.testing.races import run_at_once
 
 from ..models import Resource, ResourceStatus, ReviewAction, ReviewEvent
 from ..services import review as services
@@ -38,28 +36,6 @@ pytestmark = [
 ]
 
 PAUSE = 0.3  # seconds between reading the row and writing, in both runs
-TIMEOUT = 60
-
-
-def _race(*calls: Callable[[], Any]) -> list[Any]:
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(index: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=TIMEOUT)
-            results[index] = call()
-        except Exception as error:  # noqa: BLE001 - the test reads what each thread met
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(TIMEOUT)
-    return results
 
 
 def _with_pause(monkeypatch: pytest.MonkeyPatch, *, locked: bool) -> None:
@@ -85,7 +61,7 @@ def _approve_and_reject_at_once(monkeypatch: pytest.MonkeyPatch, *, locked: bool
     second = make_staff(display_name="Second Reviewer")
     resource = submit(world.submitter)
     _with_pause(monkeypatch, locked=locked)
-    results = _race(
+    results = run_at_once(
         lambda: services.review_decide(
             actor=world.reviewer, resource=Resource.objects.get(pk=resource.pk), action="approve"
         ),
