@@ -143,14 +143,21 @@ _sources: dict[str, DocumentSource] = {}
 # --- Queries -------------------------------------------------------------------------------------
 
 
-def query_terms(query: str) -> list[Term]:
-    """The words of a user's query, ready for either engine; [] when nothing can be searched."""
+def query_terms(query: str, *, whole_words: bool = False) -> list[Term]:
+    """The words of a user's query, ready for either engine; [] when nothing can be searched.
+
+    As people type, the last word also matches as a prefix ("nur" finds "nurse"). A submitted
+    search asks for ``whole_words``: every word matches whole (stemmed: "nurses" finds
+    "nursing"), and only a word ending in "*" matches as a prefix ("polic*"). A prefix is
+    dearer: the engines merge the lists of every word it begins.
+    """
     text = unicodedata.normalize("NFC", query[:MAX_QUERY_LENGTH])
     matches = list(_WORD.finditer(text))
     if not matches:
         return []
     # A word is still being typed when nothing follows it; "nurs*" asks for a prefix too.
-    last_is_typed = text[matches[-1].end() :] in ("", "*")
+    after_last = text[matches[-1].end() :]
+    last_is_typed = after_last == "*" or (after_last == "" and not whole_words)
     words = [
         (match.group(), index == len(matches) - 1 and last_is_typed)
         for index, match in enumerate(matches)
@@ -184,11 +191,13 @@ def search_ids(
     limit: int = 500,
     within: Within = None,
     candidates: int = MAX_CANDIDATES,
+    whole_words: bool = False,
 ) -> list[int]:
-    """Object ids of the documents that match ``query``, best match first."""
+    """Object ids of the documents that match ``query``, best match first (``whole_words``:
+    see ``query_terms``)."""
     rows = _ranked(
         _kinds(kind),
-        query_terms(query),
+        query_terms(query, whole_words=whole_words),
         limit=limit,
         offset=0,
         within=within,
@@ -205,6 +214,7 @@ def search_hits(
     offset: int = 0,
     within: Within = None,
     candidates: int = MAX_CANDIDATES,
+    whole_words: bool = False,
 ) -> list[Hit]:
     """One page of results with highlighted titles and snippets, best match first.
 
@@ -212,8 +222,9 @@ def search_hits(
     keys are the object ids (e.g. the resources the viewer may see), which stays in the database.
     ``candidates`` bounds how many matches are ranked (at least ``offset + limit``): a short
     list beside the main results ("5 more in chapters") needs far fewer than a page of results.
+    ``whole_words``: see ``query_terms``.
     """
-    terms = query_terms(query)
+    terms = query_terms(query, whole_words=whole_words)
     rows = _ranked(
         _kinds(kind), terms, limit=limit, offset=offset, within=within, candidates=candidates
     )
@@ -235,12 +246,15 @@ def search_hits(
     return hits
 
 
-def search_highlights(kind: str, query: str, object_ids: Sequence[int]) -> list[Hit]:
+def search_highlights(
+    kind: str, query: str, object_ids: Sequence[int], *, whole_words: bool = False
+) -> list[Hit]:
     """Hits for objects already found (e.g. one page of ``search_ids``), in that order, with
     highlighted titles and snippets; objects not in the index are left out. Cheaper than a
-    second ranked search restricted to the page: the documents are looked up by id."""
+    second ranked search restricted to the page: the documents are looked up by id. Pass the
+    ``whole_words`` the objects were found with."""
     _check_kind(kind)
-    terms = query_terms(query)
+    terms = query_terms(query, whole_words=whole_words)
     if not terms or not object_ids:
         return []
     documents = {
@@ -275,12 +289,13 @@ def search_count(
     *,
     within: Within = None,
     cap: int | None = MAX_CANDIDATES,
+    whole_words: bool = False,
 ) -> int:
     """How many documents match ``query`` (for pagination), counting no further than ``cap``: a
     count equal to ``cap`` means "``cap`` or more" (show it as "1,000+"). Results are ranked
     among the first ``MAX_CANDIDATES`` matches only, so no page lies beyond that count.
     ``cap=None`` counts every match (slow for a common word in a large index)."""
-    kinds, terms = _kinds(kind), query_terms(query)
+    kinds, terms = _kinds(kind), query_terms(query, whole_words=whole_words)
     restriction = _restriction(within, kinds)
     if not terms or restriction is None or (cap is not None and cap <= 0):
         return 0

@@ -106,6 +106,20 @@ def test_the_last_word_matches_as_a_prefix_while_typed():
     assert search_ids(KIND, "educator nur") == [1]
 
 
+def test_a_submitted_search_matches_whole_words_unless_a_word_ends_in_a_star():
+    index(1, "Nurse educator", "Nursing policies")
+    index(2, "Nutrition advisor")
+    assert query_terms("nur", whole_words=True) == [Term("nur", False)]
+    assert query_terms("nur*", whole_words=True) == [Term("nur", True)]
+    assert search_ids(KIND, "nur", whole_words=True) == []
+    assert search_ids(KIND, "nur*", whole_words=True) == [1]
+    assert search_ids(KIND, "nurses", whole_words=True) == [1]  # stemmed: nurse, nursing
+    assert search_count(KIND, "educator nur", whole_words=True) == 0
+    assert search_count(KIND, "educator nur*", whole_words=True) == 1
+    [hit] = search_hits(KIND, "policy", whole_words=True)
+    assert "<mark>policies</mark>" in hit.snippet_html
+
+
 def test_every_word_must_match():
     index(1, "Nurse", "Works with the pharmacist on the ward.")
     index(2, "Nurse", "Works on the ward.")

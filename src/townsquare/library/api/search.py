@@ -28,7 +28,7 @@ def anyone(request: HttpRequest) -> bool:
 PUBLIC = [token_auth, session_auth, anyone]
 
 
-def _payload(results: SearchResults) -> dict[str, Any]:
+def _payload(results: SearchResults, groups: set[str]) -> dict[str, Any]:
     items = [
         {
             "id": hit.resource.pk,
@@ -74,20 +74,33 @@ def _payload(results: SearchResults) -> dict[str, Any]:
         for hit in results.chapters
     ]
     empty: list[Any] = []
-    return {
+    payload: dict[str, Any] = {
         "items": items,
         "count": results.count,
         "count_is_capped": results.count_is_capped,
         "facets": {
             name: results.facets.get(name, empty) for name in ("type", "topic", "audience", "year")
         },
-        "restricted": restricted,
-        "restricted_count": results.restricted_count,
-        "restricted_is_capped": results.restricted_is_capped,
-        "chapters": chapters,
-        "chapter_count": results.chapter_count,
-        "chapters_are_capped": results.chapters_are_capped,
+        "restricted": None,
+        "restricted_count": None,
+        "restricted_is_capped": None,
+        "chapters": None,
+        "chapter_count": None,
+        "chapters_are_capped": None,
     }
+    if "restricted" in groups:
+        payload.update(
+            restricted=restricted,
+            restricted_count=results.restricted_count,
+            restricted_is_capped=results.restricted_is_capped,
+        )
+    if "chapters" in groups:
+        payload.update(
+            chapters=chapters,
+            chapter_count=results.chapter_count,
+            chapters_are_capped=results.chapters_are_capped,
+        )
+    return payload
 
 
 @router.get(
@@ -104,7 +117,15 @@ def search(request: HttpRequest, params: Query[SearchQueryIn]) -> Any:
         audience=params.audience or "",
         year=params.year,
     )
+    groups = params.groups()
     results = library_search(
-        request.user, params.q, filters=filters, limit=params.limit, offset=params.offset
+        request.user,
+        params.q,
+        filters=filters,
+        limit=params.limit,
+        offset=params.offset,
+        with_results=params.results,
+        with_restricted="restricted" in groups,
+        with_chapters="chapters" in groups,
     )
-    return _payload(results)
+    return _payload(results, groups)

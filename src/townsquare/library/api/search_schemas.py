@@ -6,6 +6,7 @@ No `from __future__ import annotations` here: django-ninja reads the annotations
 from datetime import date
 
 from ninja import Field, Schema
+from pydantic import field_validator
 
 from ..models import Access, Audience, ResourceType
 from ..selectors.search import (
@@ -17,6 +18,8 @@ from ..selectors.search import (
     PAGE_SIZE,
 )
 
+SEARCH_GROUPS = ("restricted", "chapters")
+
 
 class SearchQueryIn(Schema):
     q: str = Field("", max_length=MAX_QUERY_LENGTH, description="The words to search for.")
@@ -26,6 +29,29 @@ class SearchQueryIn(Schema):
     year: int | None = Field(None, ge=MIN_YEAR, le=MAX_YEAR, description="Published this year.")
     limit: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
     offset: int = Field(0, ge=0, le=MATCH_LIMIT)
+    include: str = Field(
+        "",
+        max_length=40,
+        description="Side groups to add, comma-separated: `restricted` (resources you may "
+        "request access to) and `chapters` (matching book chapters). Each is a search of its "
+        "own; leave them out for the fastest answer, or ask for them alone with "
+        "`results=false`.",
+    )
+    results: bool = Field(True, description="false: leave out the results and facets.")
+
+    @field_validator("include")
+    @classmethod
+    def known_groups(cls, value: str) -> str:
+        groups = [group.strip() for group in value.split(",") if group.strip()]
+        unknown = sorted(set(groups) - set(SEARCH_GROUPS))
+        if unknown:
+            raise ValueError(
+                f"Unknown group {', '.join(unknown)}: include takes {' and '.join(SEARCH_GROUPS)}."
+            )
+        return ",".join(groups)
+
+    def groups(self) -> set[str]:
+        return set(filter(None, self.include.split(",")))
 
 
 class TopicRefOut(Schema):
@@ -95,15 +121,18 @@ class SearchOut(Schema):
         f"{MATCH_LIMIT}."
     )
     facets: FacetsOut
-    restricted: list[RestrictedHitOut] = Field(
-        description="Resources you may request access to (first page only)."
+    restricted: list[RestrictedHitOut] | None = Field(
+        description="Resources you may request access to (first page only); null unless "
+        "include has `restricted`."
     )
-    restricted_count: int
-    restricted_is_capped: bool = Field(
+    restricted_count: int | None
+    restricted_is_capped: bool | None = Field(
         description="True when there are at least restricted_count (100) such resources."
     )
-    chapters: list[ChapterHitOut] = Field(description="Matching book chapters (first page only).")
-    chapter_count: int
-    chapters_are_capped: bool = Field(
+    chapters: list[ChapterHitOut] | None = Field(
+        description="Matching book chapters (first page only); null unless include has `chapters`."
+    )
+    chapter_count: int | None
+    chapters_are_capped: bool | None = Field(
         description="True when there are at least chapter_count (100) matching chapters."
     )

@@ -133,7 +133,7 @@ class SearchResults:
 
     @property
     def is_searchable(self) -> bool:
-        return bool(query_terms(self.query))
+        return bool(query_terms(self.query, whole_words=True))
 
     @property
     def is_empty(self) -> bool:
@@ -176,23 +176,23 @@ def _year_sql() -> str:
 
 def _facets(ids: Sequence[int], filters: SearchFilters) -> dict[str, list[FacetValue]]:
     """Counts by type, audience, year and topic over the matched ids (at most MATCH_LIMIT of
-    them), grouped in SQL in one query: a UNION ALL of four GROUP BYs."""
+    them), grouped in SQL in one query: the matched rows are read once (a common table
+    expression used three times, which both engines materialize), then grouped four ways."""
     if not ids:
         return {name: [] for name in FACET_NAMES}
     resources, resource_params = _ids_sql(ids, "r.id")
     topics, topic_params = _ids_sql(ids, "rt.resource_id")
     sql = (
-        f"SELECT 'type', r.kind, NULL, COUNT(*) FROM library_resource r WHERE {resources} "  # noqa: S608
-        "GROUP BY r.kind "
-        f"UNION ALL SELECT 'audience', r.audience, NULL, COUNT(*) FROM library_resource r "
-        f"WHERE {resources} GROUP BY r.audience "
-        f"UNION ALL SELECT 'year', {_year_sql()}, NULL, COUNT(*) FROM library_resource r "
-        f"WHERE {resources} GROUP BY 2 "
+        f"WITH matched AS (SELECT r.kind, r.audience, {_year_sql()} AS year "  # noqa: S608
+        f"FROM library_resource r WHERE {resources}) "
+        "SELECT 'type', kind, NULL, COUNT(*) FROM matched GROUP BY kind "
+        "UNION ALL SELECT 'audience', audience, NULL, COUNT(*) FROM matched GROUP BY audience "
+        "UNION ALL SELECT 'year', year, NULL, COUNT(*) FROM matched GROUP BY year "
         "UNION ALL SELECT 'topic', t.slug, t.name, COUNT(*) FROM library_resource_topics rt "
         f"JOIN library_topic t ON t.id = rt.topic_id WHERE {topics} GROUP BY t.slug, t.name"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*resource_params, *resource_params, *resource_params, *topic_params])
+        cursor.execute(sql, [*resource_params, *topic_params])
         rows = cursor.fetchall()
     labels = {"type": dict(ResourceType.choices), "audience": dict(Audience.choices)}
     counted: dict[str, list[tuple[str, str, int]]] = {name: [] for name in FACET_NAMES}
@@ -233,6 +233,7 @@ def _group(kind: str, query: str, within: QuerySet[Any]) -> tuple[list[int], int
         limit=OTHER_COUNT_LIMIT,
         within=CheckEach(within),
         candidates=GROUP_CANDIDATES,
+        whole_words=True,
     )
     return ids, len(ids)
 
@@ -240,7 +241,7 @@ def _group(kind: str, query: str, within: QuerySet[Any]) -> tuple[list[int], int
 def _restricted(viewer: Any, query: str, filters: SearchFilters) -> tuple[list[RestrictedHit], int]:
     closed = filtered(published_listed_closed_to(viewer), filters)
     ids, count = _group(LISTING_KIND, query, closed)
-    hits = search_highlights(LISTING_KIND, query, ids[:RESTRICTED_SHOWN])
+    hits = search_highlights(LISTING_KIND, query, ids[:RESTRICTED_SHOWN], whole_words=True)
     resources = Resource.objects.in_bulk([hit.object_id for hit in hits])
     return [
         RestrictedHit(resources[hit.object_id], hit.title_html)
@@ -256,7 +257,7 @@ def _chapters(viewer: Any, query: str, filters: SearchFilters) -> tuple[list[Cha
             version__resource__in=filtered(Resource.objects.all(), filters).values("pk")
         )
     ids, count = _group(CHAPTER_KIND, query, chapters)
-    hits = search_highlights(CHAPTER_KIND, query, ids[:CHAPTERS_SHOWN])
+    hits = search_highlights(CHAPTER_KIND, query, ids[:CHAPTERS_SHOWN], whole_words=True)
     found = Chapter.objects.select_related("version__resource").in_bulk(
         [hit.object_id for hit in hits]
     )
@@ -279,34 +280,47 @@ def library_search(
     filters: SearchFilters,
     limit: int = PAGE_SIZE,
     offset: int = 0,
+    with_results: bool = True,
     with_restricted: bool = True,
     with_chapters: bool = True,
 ) -> SearchResults:
     """One page of library search results for ``viewer``, with facets, restricted and chapter
     hits. Nothing in it comes from a resource the viewer may not open, except the titles and
-    summaries of listed ones in ``restricted``."""
+    summaries of listed ones in ``restricted``.
+
+    Each part is a search of its own: the page and the API ask for the results first and the
+    two side groups (``with_restricted``, ``with_chapters``: first page only) in a second
+    request, so the results never wait for them."""
     query = (query or "").strip()[:MAX_QUERY_LENGTH]
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     offset = max(0, offset)
     results = SearchResults(query=query, filters=filters, offset=offset, limit=limit)
-    if not query_terms(query):
+    if not query_terms(query, whole_words=True):
         return results
-    openable = filtered(published_openable_by(viewer), filters)
-    ids = search_ids(RESOURCE_KIND, query, limit=MATCH_LIMIT, within=CheckEach(openable))
+    if with_results:
+        _fill_results(results, viewer)
+    if with_restricted and offset == 0:
+        results.restricted, results.restricted_count = _restricted(viewer, query, filters)
+    if with_chapters and offset == 0:
+        results.chapters, results.chapter_count = _chapters(viewer, query, filters)
+    return results
+
+
+def _fill_results(results: SearchResults, viewer: Any) -> None:
+    query, offset, limit = results.query, results.offset, results.limit
+    openable = filtered(published_openable_by(viewer), results.filters)
+    ids = search_ids(
+        RESOURCE_KIND, query, limit=MATCH_LIMIT, within=CheckEach(openable), whole_words=True
+    )
     results.count = len(ids)
     results.count_is_capped = len(ids) >= MATCH_LIMIT
-    results.facets = _facets(ids, filters)
+    results.facets = _facets(ids, results.filters)
     page_ids = ids[offset : offset + limit]
     if page_ids:
-        hits = search_highlights(RESOURCE_KIND, query, page_ids)
+        hits = search_highlights(RESOURCE_KIND, query, page_ids, whole_words=True)
         resources = _resources(page_ids)
         results.hits = [
             ResourceHit(resources[hit.object_id], hit.title_html, hit.snippet_html)
             for hit in hits
             if hit.object_id in resources
         ]
-    if with_restricted and offset == 0:
-        results.restricted, results.restricted_count = _restricted(viewer, query, filters)
-    if with_chapters and offset == 0:
-        results.chapters, results.chapter_count = _chapters(viewer, query, filters)
-    return results

@@ -60,7 +60,32 @@ def test_search_answers_items_count_and_facets():
         "audience": [{"value": "nurses", "label": "Nurses", "count": 1, "selected": False}],
         "year": [{"value": "2023", "label": "2023", "count": 1, "selected": False}],
     }
-    assert (body["restricted"], body["chapters"]) == ([], [])
+    # The side groups are searches of their own, only when asked for.
+    assert (body["restricted"], body["chapters"]) == (None, None)
+    assert (body["restricted_count"], body["chapter_count"]) == (None, None)
+    grouped = _client().get(URL, {"q": "privacy", "include": "restricted,chapters"}).json()
+    assert (grouped["restricted"], grouped["chapters"]) == ([], [])
+    assert (grouped["restricted_count"], grouped["chapter_count"]) == (0, 0)
+    assert grouped["items"] == body["items"]
+
+
+def test_the_groups_alone_leave_out_the_results():
+    world = searchable_library()
+    body = (
+        _client(world.people["patient"])
+        .get(URL, {"q": SHARED_WORD, "include": "restricted", "results": "false"})
+        .json()
+    )
+    assert (body["items"], body["count"]) == ([], 0)
+    assert world.resources["member"].pk in {item["id"] for item in body["restricted"]}
+    assert body["chapters"] is None
+
+
+def test_an_unknown_group_is_refused_with_what_include_takes():
+    response = _client().get(URL, {"q": "privacy", "include": "restricted,everything"})
+    assert response.status_code == 422
+    assert response["Content-Type"] == "application/problem+json"
+    assert "Unknown group everything: include takes restricted and chapters" in response.text
 
 
 def test_filters_narrow_and_mark_the_facet_selected():
@@ -75,7 +100,11 @@ def test_filters_narrow_and_mark_the_facet_selected():
 
 def test_restricted_hits_carry_title_summary_and_the_request_link_only():
     world = searchable_library()
-    body = _client(world.people["patient"]).get(URL, {"q": SHARED_WORD}).json()
+    body = (
+        _client(world.people["patient"])
+        .get(URL, {"q": SHARED_WORD, "include": "restricted"})
+        .json()
+    )
     member = world.resources["member"]
     by_id = {item["id"]: item for item in body["restricted"]}
     assert by_id[member.pk] == {
@@ -107,7 +136,7 @@ def test_an_api_token_searches_as_its_person():
     issued = account_services.api_token_create(user=member, name="test")
     response = Client().get(URL, {"q": secret("member")}, HTTP_AUTHORIZATION=f"Bearer {issued.raw}")
     assert [item["id"] for item in response.json()["items"]] == [world.resources["member"].pk]
-    anonymous = Client().get(URL, {"q": secret("member")}).json()
+    anonymous = Client().get(URL, {"q": secret("member"), "include": "restricted"}).json()
     assert (anonymous["items"], anonymous["restricted"]) == ([], [])
 
 
@@ -115,7 +144,11 @@ def test_limit_and_offset_page_through_the_results():
     for index in range(5):
         make_resource(title=f"Numbat {index}")
     first = _client().get(URL, {"q": "numbat", "limit": 2}).json()
-    rest = _client().get(URL, {"q": "numbat", "limit": 2, "offset": 2}).json()
+    rest = (
+        _client()
+        .get(URL, {"q": "numbat", "limit": 2, "offset": 2, "include": "restricted,chapters"})
+        .json()
+    )
     assert (first["count"], len(first["items"]), len(rest["items"])) == (5, 2, 2)
     assert not {i["id"] for i in first["items"]} & {i["id"] for i in rest["items"]}
     assert rest["restricted"] == []
@@ -154,15 +187,22 @@ def test_the_query_count_does_not_grow_with_the_results(django_assert_num_querie
     for index in range(5):
         make_resource(title=f"Numbat {index}", topics=(make_topic(f"Topic {index}"),))
     client = _client()
+    grouped = {"q": "numbat", "include": "restricted,chapters"}
     with django_assert_num_queries(SEARCH_API_QUERIES):
         client.get(URL, {"q": "numbat"})
+    with django_assert_num_queries(SEARCH_API_QUERIES + GROUP_QUERIES):
+        client.get(URL, grouped)
     for index in range(5, 50):
         make_resource(title=f"Numbat {index}", topics=(make_topic(f"Topic {index}"),))
     with django_assert_num_queries(SEARCH_API_QUERIES):
         body = client.get(URL, {"q": "numbat", "limit": 50}).json()
     assert len(body["items"]) == 50
+    with django_assert_num_queries(SEARCH_API_QUERIES + GROUP_QUERIES):
+        client.get(URL, {**grouped, "limit": 50})
 
 
-# ids (ranked), facets with topic names, page hits, highlights, resources + topics, restricted
-# (ranked, highlights), chapters (ranked) - anonymous: no session queries.
-SEARCH_API_QUERIES = 8
+# ids (ranked), facets with topic names, page hits, highlights, resources + topics - anonymous:
+# no session queries.
+SEARCH_API_QUERIES = 6
+# restricted (ranked, highlights), chapters (ranked)
+GROUP_QUERIES = 2

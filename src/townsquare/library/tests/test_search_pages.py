@@ -17,11 +17,20 @@ pytestmark = pytest.mark.django_db
 URL = "/library/search/"
 
 
-def _get(params=None, user=None):
+def _get(params=None, user=None, **headers):
     client = Client()
     if user is not None:
         client.force_login(user)
-    return client.get(URL, params or {})
+    return client.get(URL, params or {}, headers=headers)
+
+
+def _groups(params, user=None):
+    """The side groups as the page loads them (htmx), after its results."""
+    response = _get({**params, "part": "groups"}, user, HX_Request="true")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" not in html
+    return html
 
 
 def test_the_empty_page_explains_and_links_to_the_catalog():
@@ -38,7 +47,39 @@ def test_no_results_says_so():
     make_resource(title="Guide")
     html = _get({"q": "zyzzyva"}).content.decode()
     assert "0 results" in html
-    assert "Nothing in the library matches" in html
+    assert "No resource you can open matches" in html
+    inline = _get({"q": "zyzzyva", "groups": "1"}).content.decode()
+    assert "Nothing in the library matches" in inline
+
+
+def test_the_side_groups_load_after_the_results():
+    book = make_resource(
+        title="Handbook", kind=ResourceType.BOOK, chapters=(("Intro", "x"), ("Echidna", "y"))
+    )
+    html = _get({"q": "echidna"}).content.decode()
+    assert "chapters-heading" not in html
+    # htmx asks for them; without it, the link shows the whole page with them inline.
+    assert 'hx-get="?q=echidna&amp;part=groups" hx-trigger="load"' in html
+    assert 'href="?q=echidna&amp;groups=1"' in html
+    fragment = _groups({"q": "echidna"})
+    assert '<h2 id="chapters-heading">Chapters</h2>' in fragment
+    assert f'href="/library/r/{book.slug}/chapters/2/"' in fragment
+    inline = _get({"q": "echidna", "groups": "1"}).content.decode()
+    assert f'href="/library/r/{book.slug}/chapters/2/"' in inline
+    assert "hx-get=" not in inline.split('id="library-search-groups"')[1][:20]
+
+
+def test_the_groups_fragment_without_htmx_leads_to_the_whole_page():
+    response = _get({"q": "echidna", "type": "book", "part": "groups"})
+    assert response.status_code == 302
+    assert response["Location"] == "/library/search/?q=echidna&type=book&groups=1"
+
+
+def test_later_pages_do_not_load_the_groups():
+    for index in range(PAGE_SIZE + 1):
+        make_resource(title=f"Numbat {index}")
+    assert 'id="library-search-groups"' in _get({"q": "numbat"}).content.decode()
+    assert 'id="library-search-groups"' not in _get({"q": "numbat", "page": "2"}).content.decode()
 
 
 def test_results_are_highlighted_with_facets_as_links():
@@ -68,7 +109,7 @@ def test_a_chosen_filter_narrows_and_can_be_removed():
 
 def test_restricted_hits_show_title_summary_and_request_access_never_a_snippet():
     world = searchable_library()
-    html = _get({"q": SHARED_WORD}, world.people["patient"]).content.decode()
+    html = _groups({"q": SHARED_WORD}, world.people["patient"])
     member = world.resources["member"]
     assert '<h2 id="restricted-heading">You may request access to</h2>' in html
     assert f'href="/library/r/{member.slug}/request-access/"' in html
@@ -81,7 +122,7 @@ def test_restricted_hits_show_title_summary_and_request_access_never_a_snippet()
 
 def test_anonymous_people_are_asked_to_sign_in_to_request_access():
     searchable_library()
-    html = _get({"q": SHARED_WORD}).content.decode()
+    html = _groups({"q": SHARED_WORD})
     assert "Sign in to request access." in html
 
 
@@ -89,7 +130,7 @@ def test_chapter_hits_link_to_the_chapter_page():
     book = make_resource(
         title="Handbook", kind=ResourceType.BOOK, chapters=(("Intro", "x"), ("Echidna", "y"))
     )
-    html = _get({"q": "echidna"}).content.decode()
+    html = _get({"q": "echidna", "groups": "1"}).content.decode()
     assert '<h2 id="chapters-heading">Chapters</h2>' in html
     assert f'href="/library/r/{book.slug}/chapters/2/"' in html
 
@@ -136,8 +177,15 @@ def test_the_page_runs_a_fixed_number_of_queries(rows, django_assert_num_queries
     with django_assert_num_queries(PAGE_QUERIES):
         response = client.get(URL, {"q": "numbat"})
     assert response.status_code == 200
+    with django_assert_num_queries(GROUPS_QUERIES):
+        response = client.get(
+            URL, {"q": "numbat", "part": "groups"}, headers={"HX-Request": "true"}
+        )
+    assert response.status_code == 200
 
 
 # the form's topics, ids (ranked), facets with topic names, page hits, highlights, resources +
-# topics, restricted (ranked), chapters (ranked)
-PAGE_QUERIES = 9
+# topics
+PAGE_QUERIES = 7
+# the form's topics, restricted (ranked), chapters (ranked)
+GROUPS_QUERIES = 3

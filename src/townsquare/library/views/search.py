@@ -13,7 +13,7 @@ from typing import Any
 
 from django import forms
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from ..models import Audience, ResourceType, Topic
@@ -84,16 +84,44 @@ def _page_number(text: str) -> int:
     return min(max(number, 1), MAX_PAGE)
 
 
+def _groups(request: HttpRequest, form: SearchForm) -> HttpResponse:
+    """The side groups (chapters; resources the person may request access to) on their own:
+    the search page loads them after its results (htmx). Without htmx, the whole page with
+    them inline (``groups=1``)."""
+    params = request.GET.copy()
+    params.pop("part", None)
+    if request.headers.get("HX-Request") != "true":
+        params["groups"] = "1"
+        return redirect(f"{request.path}?{params.urlencode()}")
+    results = library_search(
+        request.user,
+        form.cleaned_data["q"].strip(),
+        filters=form.filters(),
+        with_results=False,
+    )
+    return render(request, "library/search/_groups.html", {"results": results})
+
+
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     context: dict[str, Any] = {"form": form, "searched": False, "query": ""}
     if form.is_bound and form.is_valid() and form.cleaned_data["q"].strip():
+        if request.GET.get("part") == "groups":
+            return _groups(request, form)
         query = form.cleaned_data["q"].strip()
         number = _page_number(request.GET.get("page", ""))
         filters = form.filters()
+        # The side groups come in a second request (``_groups``), unless asked for inline.
+        inline_groups = request.GET.get("groups") == "1"
         results = library_search(
-            request.user, query, filters=filters, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE
+            request.user,
+            query,
+            filters=filters,
+            limit=PAGE_SIZE,
+            offset=(number - 1) * PAGE_SIZE,
+            with_restricted=inline_groups,
+            with_chapters=inline_groups,
         )
         pages = max(1, math.ceil(results.count / PAGE_SIZE))
         if number > pages:  # past the end (an old link): the last page instead
@@ -104,8 +132,13 @@ def search(request: HttpRequest) -> HttpResponse:
                 filters=filters,
                 limit=PAGE_SIZE,
                 offset=(number - 1) * PAGE_SIZE,
+                with_restricted=inline_groups,
+                with_chapters=inline_groups,
             )
         params = request.GET.copy()
+        params.pop("groups", None)
+        groups_params = params.copy()
+        groups_params.pop("page", None)
         facets = []
         for name, title in FACET_TITLES.items():
             values = results.facets.get(name, [])[:FACET_VALUES_SHOWN]
@@ -148,5 +181,8 @@ def search(request: HttpRequest) -> HttpResponse:
             next_url=next_url,
             start=results.offset + 1,
             is_searchable=results.is_searchable,
+            inline_groups=inline_groups,
+            groups_url=f"?{groups_params.urlencode()}&part=groups",
+            groups_page_url=f"?{groups_params.urlencode()}&groups=1",
         )
     return render(request, "library/search/search.html", context)
