@@ -16,12 +16,14 @@ extracted text each, indexed in bulk), then:
    arrival rate (``loadgen.py``: latency from each request's due time), in turn: ``healthz``
    (the baseline), ``search_common`` (20 words found in most resources), ``search_rare`` (20
    words found in 0.05-1.5% of them) and ``search_mixed`` (all 44 terms, two-word ones included)
-   against ``GET /api/v1/library/search?q=`` with the nurse's API token, and the search page
-   ``GET /library/search/?q=`` with their session over the mixed rotation.
+   against ``GET /api/v1/library/search?q=`` with the nurse's API token; ``search_groups``, the
+   side groups alone (``include=restricted,chapters&results=false``), over the mixed rotation;
+   the search page ``GET /library/search/?q=`` with their session and ``page_groups``, the
+   groups' fragment it loads next (``part=groups``, as htmx asks), over the mixed rotation.
 
 Each figure comes with the CPU shares of the phase (``cpu.py``): ``other`` is what processes other
 than the server, its database and the generator used (other people's work on this shared
-machine). The targets (docs/library-parts/search.md): p95 <= 50 ms on both engines, common-term
+machine). The targets (docs/benchmarks.md, "Library"): p95 <= 50 ms on both engines, common-term
 p95 <= 3 x rare-term p95. Results go to bench/results/<timestamp>-library-<engine>.json.
 """
 
@@ -163,14 +165,15 @@ def inside_explain(terms: list[str]) -> dict[str, Any]:
     user = User.objects.get(email=SEARCHER)
     report: dict[str, Any] = {"engine": connection.vendor, "terms": {}}
     for term in terms:
-        library_search(user, term, filters=SearchFilters())  # warm the caches once
+        main = {"with_restricted": False, "with_chapters": False}  # as the API's default
+        library_search(user, term, filters=SearchFilters(), **main)  # warm the caches once
         timings = []
         for _ in range(5):
             begun = time.perf_counter()
-            results = library_search(user, term, filters=SearchFilters())
+            results = library_search(user, term, filters=SearchFilters(), **main)
             timings.append((time.perf_counter() - begun) * 1000)
         with CaptureQueriesContext(connection) as captured:
-            library_search(user, term, filters=SearchFilters())
+            library_search(user, term, filters=SearchFilters(), **main)
         queries = []
         for query in captured.captured_queries:
             sql = query["sql"]
@@ -403,8 +406,18 @@ def main(argv: list[str] | None = None) -> int:
         rotation("search_rare", api, RARE_TERMS, api_headers),
         rotation("search_mixed", api, MIXED_TERMS, api_headers),
     ]
+    # The side groups (chapters; resources one may request access to): a request of their own,
+    # after the results, as the page and the API ask for them.
+    groups = "/api/v1/library/search?include=restricted,chapters&results=false&q="
+    targets.append(rotation("search_groups", groups, MIXED_TERMS, api_headers))
     if not options.no_page:
         targets.append(rotation("search_page", "/library/search/?q=", MIXED_TERMS, page_headers))
+        fragment_headers = {**page_headers, "HX-Request": "true"}
+        targets.append(
+            rotation(
+                "page_groups", "/library/search/?part=groups&q=", MIXED_TERMS, fragment_headers
+            )
+        )
     port = free_port()
     try:
         with gunicorn(environment, port, options.workers) as server:

@@ -14,6 +14,7 @@ from typing import Any
 from django import forms
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from ..models import Audience, ResourceType, Topic
@@ -90,16 +91,20 @@ def _groups(request: HttpRequest, form: SearchForm) -> HttpResponse:
     them inline (``groups=1``)."""
     params = request.GET.copy()
     params.pop("part", None)
+    response: HttpResponse
     if request.headers.get("HX-Request") != "true":
         params["groups"] = "1"
-        return redirect(f"{request.path}?{params.urlencode()}")
-    results = library_search(
-        request.user,
-        form.cleaned_data["q"].strip(),
-        filters=form.filters(),
-        with_results=False,
-    )
-    return render(request, "library/search/_groups.html", {"results": results})
+        response = redirect(f"{request.path}?{params.urlencode()}")
+    else:
+        results = library_search(
+            request.user,
+            form.cleaned_data["q"].strip(),
+            filters=form.filters(),
+            with_results=False,
+        )
+        response = render(request, "library/search/_groups.html", {"results": results})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @require_GET
