@@ -28,7 +28,7 @@ import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import connection, transaction
@@ -323,8 +323,9 @@ def highlighted_html(marked: str) -> SafeString:
     return mark_safe(html)  # noqa: S308 - every piece of text is escaped above
 
 
-@dataclass(frozen=True)
-class _Row:
+class _Row(NamedTuple):
+    """A ranked document (a tuple: a thousand of them are made per common-word search)."""
+
     document_id: int
     kind: str
     object_id: int
@@ -609,7 +610,7 @@ class _Engine(ABC):
                 f"ORDER BY score{self.SCORE_DIRECTION}, kind, object_id LIMIT %s OFFSET %s",
                 [*params, candidates, limit, offset],
             )
-            return [_Row(*row) for row in cursor.fetchall()]
+            return [_Row._make(row) for row in cursor.fetchall()]
 
     def count(
         self,

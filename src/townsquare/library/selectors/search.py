@@ -160,7 +160,8 @@ def filtered(resources: QuerySet[Resource], filters: SearchFilters) -> QuerySet[
 def _ids_sql(ids: Sequence[int], column: str) -> tuple[str, list[Any]]:
     """``column IN (the ids)`` as one parameter, so 1,000 ids cost one value to plan."""
     if connection.vendor == "postgresql":
-        return f"{column} = ANY(%s::bigint[])", [list(ids)]
+        # An array literal: psycopg adapts a list of 1,000 ints one by one (1.5 ms).
+        return f"{column} = ANY(%s::bigint[])", ["{" + ",".join(map(str, map(int, ids))) + "}"]
     # The SQL of this module is put together from constants only; every value is a parameter.
     return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(list(ids))]  # noqa: S608
 
