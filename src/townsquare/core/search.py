@@ -742,8 +742,9 @@ class _PostgreSQL(_Engine):
     SCORE_DIRECTION = " DESC"
     HEADLINE = (
         f'StartSel="{HIGHLIGHT_START}", StopSel="{HIGHLIGHT_END}", '
-        f"MaxWords={SNIPPET_WORDS}, MinWords={SNIPPET_WORDS // 2}, MaxFragments=2, "
-        'FragmentDelimiter=" … "'
+        # One passage around the best cover, as FTS5's snippet(); two cost twice the time
+        # (8 ms against 4.5 for a page of 20 three-kilobyte texts).
+        f"MaxWords={SNIPPET_WORDS}, MinWords={SNIPPET_WORDS // 2}, MaxFragments=1"
     )
     TITLE_HEADLINE = f'StartSel="{HIGHLIGHT_START}", StopSel="{HIGHLIGHT_END}", HighlightAll=true'
 

@@ -48,13 +48,25 @@ MAX_QUERY_LENGTH = 200
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 50
 # The ranked match is cut here: pages reach the best MATCH_LIMIT results, facets count them.
-MATCH_LIMIT = 1000
+# Each candidate costs a permission check, a rank and a facet row: 500 keep a common word's
+# search within 50 ms at 100,000 resources (docs/benchmarks.md, "Library").
+MATCH_LIMIT = 500
 RESTRICTED_SHOWN = 5
 CHAPTERS_SHOWN = 8
 # The "request access" and chapter groups count this far ("100+"), and rank as many candidates.
 OTHER_COUNT_LIMIT = 100
 GROUP_CANDIDATES = OTHER_COUNT_LIMIT
 MIN_YEAR, MAX_YEAR = 1900, 2100
+RESULT_FIELDS = (
+    "slug",
+    "kind",
+    "title",
+    "summary",
+    "audience",
+    "access",
+    "published_on",
+    "published_at",
+)
 FACET_NAMES = ("type", "topic", "audience", "year")
 
 
@@ -218,11 +230,8 @@ def _facets(ids: Sequence[int], filters: SearchFilters) -> dict[str, list[FacetV
 
 
 def _resources(ids: Sequence[int]) -> dict[int, Resource]:
-    return (
-        Resource.objects.select_related("organization")
-        .prefetch_related("topics")
-        .in_bulk(list(ids))
-    )
+    # What a result shows (the page and the API), not the whole row.
+    return Resource.objects.only(*RESULT_FIELDS).prefetch_related("topics").in_bulk(list(ids))
 
 
 def _group(kind: str, query: str, within: QuerySet[Any]) -> tuple[list[int], int]:
@@ -311,7 +320,12 @@ def _fill_results(results: SearchResults, viewer: Any) -> None:
     query, offset, limit = results.query, results.offset, results.limit
     openable = filtered(published_openable_by(viewer), results.filters)
     ids = search_ids(
-        RESOURCE_KIND, query, limit=MATCH_LIMIT, within=CheckEach(openable), whole_words=True
+        RESOURCE_KIND,
+        query,
+        limit=MATCH_LIMIT,
+        within=CheckEach(openable),
+        candidates=MATCH_LIMIT,
+        whole_words=True,
     )
     results.count = len(ids)
     results.count_is_capped = len(ids) >= MATCH_LIMIT
