@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from ..search import LISTING_KIND, RESOURCE_KIND
+from ..search import CHAPTER_KIND, LISTING_KIND, RESOURCE_KIND
 
 pytestmark = [
     pytest.mark.django_db,
@@ -21,8 +21,13 @@ def test_each_large_kind_has_a_gin_index_of_its_own():
             "AND indexname LIKE 'library_search_%%'"
         )
         found = dict(cursor.fetchall())
-    assert set(found) == {"library_search_resource_vector", "library_search_listing_vector"}
+    assert set(found) == {
+        "library_search_resource_vector",
+        "library_search_listing_vector",
+        "library_search_chapter_vector",
+    }
     resource_index = found["library_search_resource_vector"]
     assert "USING gin (search_vector) WITH (fastupdate=off)" in resource_index
     assert f"'{RESOURCE_KIND}'" in found["library_search_resource_vector"]
     assert f"'{LISTING_KIND}'" in found["library_search_listing_vector"]
+    assert f"'{CHAPTER_KIND}'" in found["library_search_chapter_vector"]
