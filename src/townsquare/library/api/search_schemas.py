@@ -15,6 +15,7 @@ from ..selectors.search import (
     MAX_QUERY_LENGTH,
     MAX_YEAR,
     MIN_YEAR,
+    OTHER_COUNT_LIMIT,
     PAGE_SIZE,
 )
 
@@ -127,12 +128,14 @@ class SearchOut(Schema):
     )
     restricted_count: int | None
     restricted_is_capped: bool | None = Field(
-        description="True when there are at least restricted_count (100) such resources."
+        description=f"True when there are at least {OTHER_COUNT_LIMIT} such resources "
+        "(restricted_count counts no further)."
     )
     chapters: list[ChapterHitOut] | None = Field(
         description="Matching book chapters (first page only); null unless include has `chapters`."
     )
     chapter_count: int | None
     chapters_are_capped: bool | None = Field(
-        description="True when there are at least chapter_count (100) matching chapters."
+        description=f"True when there are at least {OTHER_COUNT_LIMIT} matching chapters "
+        "(chapter_count counts no further)."
     )

@@ -53,8 +53,8 @@ MAX_PAGE_SIZE = 50
 MATCH_LIMIT = 500
 RESTRICTED_SHOWN = 5
 CHAPTERS_SHOWN = 8
-# The "request access" and chapter groups count this far ("100+"), and rank as many candidates.
-OTHER_COUNT_LIMIT = 100
+# The "request access" and chapter groups count this far ("50+"), and rank as many candidates.
+OTHER_COUNT_LIMIT = 50
 GROUP_CANDIDATES = OTHER_COUNT_LIMIT
 MIN_YEAR, MAX_YEAR = 1900, 2100
 RESULT_FIELDS = (
