@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -67,6 +68,41 @@ def test_search_answers_items_count_and_facets():
     assert (grouped["restricted"], grouped["chapters"]) == ([], [])
     assert (grouped["restricted_count"], grouped["chapter_count"]) == (0, 0)
     assert grouped["items"] == body["items"]
+
+
+def test_the_answer_is_what_the_schema_gives():
+    """The search writes its answer as plain data; ``SearchOut`` must render exactly the same."""
+    from ninja.responses import NinjaJSONEncoder
+
+    from ..api.search import _payload
+    from ..api.search_schemas import SearchOut
+    from ..selectors.search import SearchFilters, library_search
+
+    world = searchable_library()
+    make_resource(
+        title="Quokka privacy policy",
+        kind=ResourceType.POLICY,
+        topics=(make_topic("Privacy"),),
+        published_on=date(2024, 2, 3),
+        chapters=(("Quokka intro", "x"),),
+    )
+    patient = world.people["patient"]
+    for params in ({"q": SHARED_WORD}, {"q": SHARED_WORD, "include": "restricted,chapters"}):
+        response = _client(patient).get(URL, params)
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/json; charset=utf-8"
+        groups = set(filter(None, params.get("include", "").split(",")))
+        results = library_search(
+            patient,
+            SHARED_WORD,
+            filters=SearchFilters(),
+            with_restricted="restricted" in groups,
+            with_chapters="chapters" in groups,
+        )
+        schema = SearchOut.model_validate(_payload(results, groups))
+        expected = json.loads(json.dumps(schema.model_dump(), cls=NinjaJSONEncoder))
+        assert response.json() == expected
+        assert response.json()["items"]
 
 
 def test_the_groups_alone_leave_out_the_results():
