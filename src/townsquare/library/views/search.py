@@ -25,6 +25,7 @@ from ..selectors.search import (
     MIN_YEAR,
     PAGE_SIZE,
     SearchFilters,
+    SearchResults,
     library_search,
 )
 
@@ -119,19 +120,9 @@ def search(request: HttpRequest) -> HttpResponse:
         filters = form.filters()
         # The side groups come in a second request (``_groups``), unless asked for inline.
         inline_groups = request.GET.get("groups") == "1"
-        results = library_search(
-            request.user,
-            query,
-            filters=filters,
-            limit=PAGE_SIZE,
-            offset=(number - 1) * PAGE_SIZE,
-            with_restricted=inline_groups,
-            with_chapters=inline_groups,
-        )
-        pages = max(1, math.ceil(results.count / PAGE_SIZE))
-        if number > pages:  # past the end (an old link): the last page instead
-            number = pages
-            results = library_search(
+
+        def page(number: int) -> SearchResults:
+            return library_search(
                 request.user,
                 query,
                 filters=filters,
@@ -140,6 +131,12 @@ def search(request: HttpRequest) -> HttpResponse:
                 with_restricted=inline_groups,
                 with_chapters=inline_groups,
             )
+
+        results = page(number)
+        pages = max(1, math.ceil(results.count / PAGE_SIZE))
+        if number > pages:  # past the end (an old link): the last page instead
+            number = pages
+            results = page(number)
         params = request.GET.copy()
         params.pop("groups", None)
         groups_params = params.copy()
