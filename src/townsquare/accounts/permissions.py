@@ -73,6 +73,18 @@ def can_create_organization(user: Any) -> bool:
     return is_center_staff(user)
 
 
+def organization_roles_of(user: Any) -> dict[int, str]:
+    """Every organization the person belongs to and their role in it, read once per request
+    (cached on the user object): tiers, library access and the like all ask."""
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return {}
+    if "_organization_memberships" not in user.__dict__:
+        user.__dict__["_organization_memberships"] = dict(
+            user.memberships.order_by().values_list("organization_id", "role")
+        )
+    return dict(user.__dict__["_organization_memberships"])
+
+
 def organization_role_of(user: Any, organization: Organization) -> str | None:
     if not getattr(user, "is_authenticated", False):
         return None

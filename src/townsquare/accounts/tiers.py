@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .permissions import is_center_staff, is_professional
+from .permissions import is_center_staff, is_professional, organization_roles_of
 
 PUBLIC = "public"
 MEMBER = "member"
@@ -19,10 +19,8 @@ TIER_ORDER = (PUBLIC, MEMBER, PREMIUM, STAFF)
 
 
 def has_member_organization(user: Any) -> bool:
-    """Whether the person belongs to any organization (cached on the user object)."""
-    if "_has_member_organization" not in user.__dict__:
-        user.__dict__["_has_member_organization"] = user.memberships.exists()
-    return bool(user.__dict__["_has_member_organization"])
+    """Whether the person belongs to any organization (read once per request)."""
+    return bool(organization_roles_of(user))
 
 
 def tier_of(user: Any) -> str | None:

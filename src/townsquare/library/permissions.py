@@ -21,7 +21,11 @@ from typing import Any
 
 from townsquare.accounts import tiers
 from townsquare.accounts.models import OrganizationRole
-from townsquare.accounts.permissions import is_center_staff, is_professional
+from townsquare.accounts.permissions import (
+    is_center_staff,
+    is_professional,
+    organization_roles_of,
+)
 
 from .models import Access, Collection, PolicyDraft, Resource, ResourceStatus
 
@@ -41,13 +45,7 @@ def _signed_in(user: Any) -> bool:
 
 def organization_ids_of(user: Any) -> dict[int, str]:
     """The person's organizations and their role in each (cached on the user object)."""
-    if not _signed_in(user):
-        return {}
-    if "_library_organizations" not in user.__dict__:
-        user.__dict__["_library_organizations"] = dict(
-            user.memberships.values_list("organization_id", "role")
-        )
-    return user.__dict__["_library_organizations"]
+    return organization_roles_of(user)
 
 
 def leads_organization(user: Any, organization_id: int | None) -> bool:
@@ -69,7 +67,7 @@ def granted_resource_ids(user: Any) -> frozenset[int]:
         return frozenset()
     if "_library_grants" not in user.__dict__:
         user.__dict__["_library_grants"] = frozenset(
-            user.library_grants.values_list("resource_id", flat=True)
+            user.library_grants.order_by().values_list("resource_id", flat=True)
         )
     return user.__dict__["_library_grants"]
 

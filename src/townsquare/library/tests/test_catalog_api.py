@@ -219,8 +219,8 @@ def test_detail_makes_a_fixed_number_of_queries(rows, django_assert_num_queries)
     assert len(body["authors"]) == rows
 
 
-# Session, user, roles, memberships (the tier's and the gates'), grants; then the operation's
-# own: list = count, page, authors, topics; detail = resource (with authors and topics), history,
-# version (with files and chapters), the usage upsert.
-LIST_QUERIES = 10
+# Session, user, roles, memberships (read once for the tier and the gates), grants; then the
+# operation's own: list = count, page, authors, topics; detail = resource (with authors and
+# topics), history, version (with files and chapters), the usage upsert.
+LIST_QUERIES = 9
 DETAIL_QUERIES = 12

@@ -462,11 +462,11 @@ def test_chapter_page_makes_a_fixed_number_of_queries(rows, django_assert_num_qu
     _queries(django_assert_num_queries, client, path, CHAPTER_QUERIES)
 
 
-# Session, user, roles, memberships (the tier's, the gates' and the navigation's), grants;
+# Session, user, roles, memberships (read once for the tier, the gates and the navigation), grants;
 # then the page's own reads. Catalog: topics, languages, count, the page, its authors, its
 # topics. Detail: the resource with authors and topics, collections, the current version with
 # files and chapters, the history, the usage upsert. Chapter: the resource with authors and
 # topics, the version with files and chapters, the chapter. A query per row fails the test.
-CATALOG_QUERIES = 12
-DETAIL_QUERIES = 14
-CHAPTER_QUERIES = 12
+CATALOG_QUERIES = 11
+DETAIL_QUERIES = 13
+CHAPTER_QUERIES = 11

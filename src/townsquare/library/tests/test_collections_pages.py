@@ -107,9 +107,8 @@ def test_the_collection_page_query_count_is_fixed(client, django_assert_num_quer
     collection = make_collection(actor=matrix.people["staff"], resources=tuple(resources))
     client.force_login(member)
     client.get("/library/collections/")  # warm the session
-    # session, user, roles, has an organization, memberships, grants, collection, items,
-    # authors, openable ids
-    with django_assert_num_queries(10):
+    # session, user, roles, memberships, grants, collection, items, authors, openable ids
+    with django_assert_num_queries(9):
         response = client.get(f"/library/collections/{collection.slug}/")
     assert len(response.context["items"]) == count
 
