@@ -394,6 +394,27 @@ def test_within_needs_a_single_kind():
         search_ids(("a", "b"), "x", within=[1])
 
 
+def test_a_sample_gives_candidates_from_it_on_postgresql_and_falls_back_when_short():
+    for object_id in range(1, 41):
+        index(object_id, f"Ward round {object_id}")
+    in_sample = search_ids(KIND, "ward ", limit=4, candidates=4, sample=4)
+    assert len(in_sample) == 4
+    if connection.vendor == "postgresql":
+        assert all(object_id % 4 == 0 for object_id in in_sample)
+    # Ten documents in the sample, twenty candidates wanted: the whole index answers.
+    everywhere = search_ids(KIND, "ward ", limit=20, candidates=20, sample=4)
+    assert len(everywhere) == 20
+    assert any(object_id % 4 for object_id in everywhere)
+    assert search_ids(KIND, "ward ", limit=3, candidates=20, sample=4) == everywhere[:3]
+
+
+@pytest.mark.parametrize("sample", [0, 1, search.MAX_SAMPLE + 1])
+def test_a_sample_must_be_a_fraction(sample):
+    index(1, "Ward round")
+    with pytest.raises(ValueError, match="sample"):
+        search_ids(KIND, "ward", sample=sample)
+
+
 # --- Highlighting --------------------------------------------------------------------------------
 
 
@@ -455,6 +476,64 @@ def test_long_bodies_are_cut_to_a_snippet_around_the_match():
     [hit] = search_hits(KIND, "anaphylaxis")
     assert "<mark>anaphylaxis</mark> protocol" in hit.snippet_html
     assert len(hit.snippet_html.split()) <= search.SNIPPET_WORDS * 2 + 4
+
+
+def test_words_the_stemmer_changes_at_the_front_are_still_highlighted():
+    # PostgreSQL stems "dying" to "die": the passage cut from the index's positions does not
+    # trust a word that does not begin like its stem, and asks ts_headline instead.
+    index(1, "Hospice notes", "The patient was dying quietly at home with her family.")
+    [hit] = search_hits(KIND, "dying ")
+    assert "<mark>dying</mark> quietly" in hit.snippet_html
+
+
+def test_a_match_in_the_title_alone_gives_the_start_of_the_body():
+    body = " ".join(f"word{n}" for n in range(60))
+    index(1, "Anaphylaxis", body, keywords="allergy")
+    [hit] = search_hits(KIND, "anaphylaxis ")
+    assert hit.title_html == "<mark>Anaphylaxis</mark>"
+    assert "<mark>" not in hit.snippet_html
+    assert hit.snippet_html.startswith("word0 word1")
+
+
+# --- Passages cut from positions (PostgreSQL's snippets) -----------------------------------------
+
+MARK, END = search.HIGHLIGHT_START, search.HIGHLIGHT_END
+
+
+def test_the_passage_marks_the_words_at_the_positions_after_title_and_keywords():
+    # Title 2 words, keywords 1: body word n is at position n + 3.
+    body = "Wash hands before every patient contact, patients first."
+    passage = search.snippet_at_positions("Hand hygiene", "infection", body, ["8 patient"])
+    assert passage == f"Wash hands before every {MARK}patient{END} contact, patients first."
+
+
+def test_the_passage_is_the_window_with_the_most_matches_and_says_where_text_goes_on():
+    words = [f"w{n}" for n in range(1, 201)]
+    words[9] = "lonely"
+    for n in (120, 125, 130):
+        words[n - 1] = "cluster"
+    matched = ["10 lone", "120 cluster", "125 cluster", "130 cluster"]
+    passage = search.snippet_at_positions("", "", " ".join(words), matched)
+    assert passage is not None
+    assert passage.startswith("…w117 w118 w119 ")
+    assert passage.count(MARK) == 3
+    assert "lonely" not in passage
+    assert passage.endswith("…")
+    assert len(passage.split()) == search.SNIPPET_WORDS
+
+
+def test_the_passage_counts_words_as_the_index_does_through_accents_and_ligatures():
+    body = "Dr. José Núñez leads the ﬁrst telehealth programme."
+    # dr 1, jose 2, nunez 3, leads 4, the 5, first 6, telehealth 7
+    passage = search.snippet_at_positions("", "", body, ["2 jose", "7 telehealth"])
+    assert passage == f"Dr. {MARK}José{END} Núñez leads the ﬁrst {MARK}telehealth{END} programme."
+
+
+def test_a_passage_whose_words_disagree_with_the_positions_is_refused():
+    body = "Night shift handover for the ward team."
+    assert search.snippet_at_positions("", "", body, ["2 patient"]) is None
+    assert search.snippet_at_positions("", "", body, ["99 ward"]) is None
+    assert search.snippet_at_positions("", "", "", []) == ""
 
 
 @pytest.mark.parametrize(

@@ -45,7 +45,7 @@ def _payload(results: SearchResults, groups: set[str]) -> dict[str, Any]:
             "audience": hit.resource.audience,
             "access": hit.resource.access,
             "published_on": hit.resource.published_on,
-            "topics": [{"slug": t.slug, "name": t.name} for t in hit.resource.topics.all()],
+            "topics": [{"slug": topic.slug, "name": topic.name} for topic in hit.topics],
         }
         for hit in results.hits
     ]

@@ -51,6 +51,9 @@ MAX_PAGE_SIZE = 50
 # Each candidate costs a permission check, a rank and a facet row: 500 keep a common word's
 # search within 50 ms at 100,000 resources (docs/benchmarks.md, "Library").
 MATCH_LIMIT = 500
+# On PostgreSQL the candidates of a common word come from one resource in RESOURCE_SAMPLE first
+# (a partial index: migration 0003, whose modulus this must equal); see core.search.search_ids.
+RESOURCE_SAMPLE = 16
 RESTRICTED_SHOWN = 5
 CHAPTERS_SHOWN = 8
 # The "request access" and chapter groups count this far ("50+"), and rank as many candidates.
@@ -90,10 +93,17 @@ class SearchFilters:
 
 
 @dataclass(frozen=True)
+class TopicRef:
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True)
 class ResourceHit:
     resource: Resource
     title_html: SafeString
     snippet_html: SafeString
+    topics: tuple[TopicRef, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -231,7 +241,20 @@ def _facets(ids: Sequence[int], filters: SearchFilters) -> dict[str, list[FacetV
 
 def _resources(ids: Sequence[int]) -> dict[int, Resource]:
     # What a result shows (the page and the API), not the whole row.
-    return Resource.objects.only(*RESULT_FIELDS).prefetch_related("topics").in_bulk(list(ids))
+    return Resource.objects.only(*RESULT_FIELDS).in_bulk(list(ids))
+
+
+def _topics(ids: Sequence[int]) -> dict[int, tuple[TopicRef, ...]]:
+    """The topics of each resource, by name: plain values, not a model object per row."""
+    found: dict[int, list[TopicRef]] = {}
+    rows = (
+        Resource.topics.through.objects.filter(resource_id__in=list(ids))
+        .order_by("topic__name")
+        .values_list("resource_id", "topic__slug", "topic__name")
+    )
+    for resource_id, slug, name in rows:
+        found.setdefault(resource_id, []).append(TopicRef(slug, name))
+    return {resource_id: tuple(topics) for resource_id, topics in found.items()}
 
 
 def _group(kind: str, query: str, within: QuerySet[Any]) -> tuple[list[int], int]:
@@ -326,6 +349,7 @@ def _fill_results(results: SearchResults, viewer: Any) -> None:
         within=CheckEach(openable),
         candidates=MATCH_LIMIT,
         whole_words=True,
+        sample=RESOURCE_SAMPLE,
     )
     results.count = len(ids)
     results.count_is_capped = len(ids) >= MATCH_LIMIT
@@ -333,9 +357,14 @@ def _fill_results(results: SearchResults, viewer: Any) -> None:
     page_ids = ids[offset : offset + limit]
     if page_ids:
         hits = search_highlights(RESOURCE_KIND, query, page_ids, whole_words=True)
-        resources = _resources(page_ids)
+        resources, topics = _resources(page_ids), _topics(page_ids)
         results.hits = [
-            ResourceHit(resources[hit.object_id], hit.title_html, hit.snippet_html)
+            ResourceHit(
+                resources[hit.object_id],
+                hit.title_html,
+                hit.snippet_html,
+                topics.get(hit.object_id, ()),
+            )
             for hit in hits
             if hit.object_id in resources
         ]

@@ -237,8 +237,9 @@ def test_the_query_count_does_not_grow_with_the_results(django_assert_num_querie
         client.get(URL, {**grouped, "limit": 50})
 
 
-# ids (ranked), facets with topic names, page hits, highlights, resources + topics - anonymous:
-# no session queries.
+# Anonymous: no session queries. The ranked ids (PostgreSQL: in the sample of the resources, then
+# in all of them, as the sample holds too few here), facets with topic names, highlights (SQLite:
+# the page's documents, then their snippets; PostgreSQL: one statement), resources, topics.
 SEARCH_API_QUERIES = 6
 # restricted (ranked, highlights), chapters (ranked)
 GROUP_QUERIES = 2

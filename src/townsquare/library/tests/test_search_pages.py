@@ -184,8 +184,8 @@ def test_the_page_runs_a_fixed_number_of_queries(rows, django_assert_num_queries
     assert response.status_code == 200
 
 
-# the form's topics, ids (ranked), facets with topic names, page hits, highlights, resources +
-# topics
+# the form's topics, then as the API's SEARCH_API_QUERIES: ranked ids (PostgreSQL: sample, then
+# all), facets, highlights (SQLite: two statements; PostgreSQL: one), resources, topics
 PAGE_QUERIES = 7
 # the form's topics, restricted (ranked), chapters (ranked)
 GROUPS_QUERIES = 3
