@@ -8,6 +8,7 @@ import re
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.utils.html import escape
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -527,6 +528,66 @@ def test_the_passage_counts_words_as_the_index_does_through_accents_and_ligature
     # dr 1, jose 2, nunez 3, leads 4, the 5, first 6, telehealth 7
     passage = search.snippet_at_positions("", "", body, ["2 jose", "7 telehealth"])
     assert passage == f"Dr. {MARK}José{END} Núñez leads the ﬁrst {MARK}telehealth{END} programme."
+
+
+_VOCABULARY = [
+    "patient",
+    "patients",
+    "policy",
+    "policies",
+    "nurse",
+    "nursing",
+    "nurses",
+    "dying",
+    "died",
+    "José",
+    "Núñez",
+    "ﬁrst",
+    "e-mail",
+    "ward",
+    "3.5",
+    "mg",
+    "the",
+    "of",
+    "and",
+    "café",
+    "community",
+    "communities",
+    "happily",
+    "ran",
+    "running",
+    "<b>",
+    "x1",
+    "2026-11-24",
+]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's passages")
+@DATABASE_SETTINGS
+@given(
+    words=st.lists(st.sampled_from(_VOCABULARY), min_size=1, max_size=80),
+    separators=st.lists(st.sampled_from([" ", ", ", ". ", "\n", " (", ") ", " — "]), max_size=80),
+    query=st.sampled_from(["patient", "policy", "nursing", "dying", "jose", "community", "run"]),
+)
+def test_a_passage_marks_only_what_ts_headline_marks(words, separators, query):
+    body = "".join(
+        word + (separators[i] if i < len(separators) else " ") for i, word in enumerate(words)
+    )
+    search_index(KIND, 7, title="Notes", body=body, keywords="ward")
+    hits = search_hits(KIND, query + " ")
+    if not hits:
+        return
+    marked = set(re.findall(r"<mark>(.*?)</mark>", hits[0].snippet_html))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT ts_headline('townsquare_english', %s, to_tsquery('townsquare_english', %s), "
+            "'HighlightAll=true, StartSel=[[, StopSel=]]')",
+            [body, search._backend().match(query_terms(query, whole_words=True))],
+        )
+        [everything] = cursor.fetchone()
+    expected = set(re.findall(r"\[\[(.*?)\]\]", everything))
+    assert marked <= {escape(word) for word in expected}
+    assert bool(marked) == bool(expected)
 
 
 def test_a_passage_whose_words_disagree_with_the_positions_is_refused():
