@@ -331,6 +331,14 @@ def highlighted_html(marked: str) -> SafeString:
     return mark_safe(html)  # noqa: S308 - every piece of text is escaped above
 
 
+class _Highlight(NamedTuple):
+    """A document's title, as stored and with the engine's marks, and its marked snippet."""
+
+    title: str
+    title_marked: str
+    snippet_marked: str
+
+
 class _Row(NamedTuple):
     """A ranked document (a tuple: a thousand of them are made per common-word search)."""
 
@@ -656,7 +664,7 @@ class _Engine(ABC):
 
     def object_highlights(
         self, kind: str, terms: list[Term], object_ids: list[int]
-    ) -> dict[int, tuple[str, str, str]]:
+    ) -> dict[int, _Highlight]:
         """Title, highlighted title and snippet by object id, for the indexed ones among
         ``object_ids``: the documents are looked up first, then highlighted by document id."""
         documents = {
@@ -671,7 +679,7 @@ class _Engine(ABC):
         found = {}
         for document_id, (object_id, title) in documents.items():
             title_marked, snippet_marked = highlights.get(document_id, (title, ""))
-            found[object_id] = (title, title_marked, snippet_marked)
+            found[object_id] = _Highlight(title, title_marked, snippet_marked)
         return found
 
     def count(
@@ -962,8 +970,8 @@ class _PostgreSQL(_Engine):
 
     def _highlighted(
         self, terms: list[Term], where: str, params: list[Any]
-    ) -> dict[int, tuple[int, str, str, str]]:
-        """Object id, title, highlighted title and snippet by document id.
+    ) -> dict[int, tuple[int, _Highlight]]:
+        """Object id and highlight by document id.
 
         ``ts_headline`` would parse each whole body again (10 ms for a page of twenty
         three-kilobyte texts); the snippet is cut here instead, around the positions of the
@@ -987,14 +995,14 @@ class _PostgreSQL(_Engine):
                 ],
             )
             rows = cursor.fetchall()
-        found: dict[int, tuple[int, str, str, str]] = {}
+        found: dict[int, tuple[int, _Highlight]] = {}
         unaligned: list[int] = []
         for document_id, object_id, title, keywords, body, title_marked, matched in rows:
             snippet = snippet_at_positions(title, keywords, body, matched)
             if snippet is None:
                 unaligned.append(document_id)
                 snippet = ""
-            found[document_id] = (object_id, title, title_marked or "", snippet)
+            found[document_id] = (object_id, _Highlight(title, title_marked or "", snippet))
         if unaligned:
             with connection.cursor() as cursor:
                 cursor.execute(
@@ -1004,22 +1012,28 @@ class _PostgreSQL(_Engine):
                     [self.HEADLINE, self.match(terms), unaligned],
                 )
                 for document_id, snippet in cursor.fetchall():
-                    object_id, title, title_marked, _ = found[document_id]
-                    found[document_id] = (object_id, title, title_marked, snippet or "")
+                    object_id, highlight = found[document_id]
+                    found[document_id] = (
+                        object_id,
+                        highlight._replace(snippet_marked=snippet or ""),
+                    )
         return found
 
     def highlights(self, terms: list[Term], document_ids: list[int]) -> dict[int, tuple[str, str]]:
         found = self._highlighted(terms, "d.id = ANY(%s::bigint[])", [document_ids])
-        return {document_id: (row[2], row[3]) for document_id, row in found.items()}
+        return {
+            document_id: (highlight.title_marked, highlight.snippet_marked)
+            for document_id, (_, highlight) in found.items()
+        }
 
     def object_highlights(
         self, kind: str, terms: list[Term], object_ids: list[int]
-    ) -> dict[int, tuple[str, str, str]]:
+    ) -> dict[int, _Highlight]:
         # One statement: the documents are found by (kind, object_id) and highlighted at once.
         found = self._highlighted(
             terms, "d.kind = %s AND d.object_id = ANY(%s::bigint[])", [kind, object_ids]
         )
-        return {row[0]: (row[1], row[2], row[3]) for row in found.values()}
+        return dict(found.values())
 
     def ids_restriction(self, ids: list[int]) -> _Restriction:
         return _Restriction("d.object_id = ANY(%s::bigint[])", (ids,))
