@@ -19,13 +19,13 @@ MAX_HASHTAGS = 20
 def mentioned_handles(markdown: str) -> list[str]:
     """Distinct handles mentioned in the text, lower case, in order of first mention."""
     seen: dict[str, None] = {}
-    for match in MENTION_RE.finditer(markdown_text(markdown)):
+    for match in MENTION_RE.finditer(markdown_text(markdown, code=False)):
         seen.setdefault(match.group(1).lower(), None)
     return list(seen)
 
 
 def hashtags_in(markdown: str) -> list[str]:
     seen: dict[str, None] = {}
-    for match in HASHTAG_RE.finditer(markdown_text(markdown)):
+    for match in HASHTAG_RE.finditer(markdown_text(markdown, code=False)):
         seen.setdefault(match.group(1).lower(), None)
     return list(seen)

@@ -503,21 +503,26 @@ _markdown = MarkdownIt("commonmark", {"html": False, "typographer": False}).enab
 )
 
 
-def markdown_text(source: str) -> str:
-    """The words of a Markdown text without its markup, for indexing and snippets."""
+def markdown_text(source: str, *, code: bool = True) -> str:
+    """The words of a Markdown text without its markup, for indexing and snippets.
+
+    ``code=False`` leaves out code blocks and the "@" and "#" of inline code: what a reader
+    sees as code mentions nobody and tags nothing (the community reads mentions from this)."""
     blocks: list[str] = []
     for token in _markdown.parse(source or ""):
         if token.type == "inline" and token.children:
-            blocks.append(
-                "".join(
-                    " " if child.type in ("softbreak", "hardbreak") else child.content
-                    for child in token.children
-                    if child.type in ("text", "code_inline", "softbreak", "hardbreak")
-                )
-            )
-        elif token.type in ("code_block", "fence"):
+            blocks.append("".join(_inline_text(child, code=code) for child in token.children))
+        elif token.type in ("code_block", "fence") and code:
             blocks.append(token.content.strip())
     return "\n".join(block for block in blocks if block)
+
+
+def _inline_text(token: Any, *, code: bool) -> str:
+    if token.type in ("softbreak", "hardbreak"):
+        return " "
+    if token.type == "code_inline" and not code:
+        return token.content.replace("@", " ").replace("#", " ")
+    return token.content if token.type in ("text", "code_inline") else ""
 
 
 def _clean_document(document: Document) -> Document:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from ..markdown import render_post
@@ -100,6 +100,9 @@ PIECES = st.sampled_from(
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(PIECES, max_size=25).map("".join))
+@example("    @nora")  # an indented code block: shown as code, so nobody is mentioned
+@example("```\n@nora #tag\n```")
+@example("`@nora` and `#tag`")
 def test_linked_mentions_and_tags_are_what_the_service_reads(text):
     """What is linked is what ``text.mentioned_handles`` / ``hashtags_in`` read, so the people
     linked are the people notified. Emphasis markers right against a mention are left out of the
