@@ -33,7 +33,7 @@ class TokenAuth(HttpBearer):
 
     Reading django-ratelimit's counter writes to the cache when it is absent (``cache.add``),
     several queries with the database cache on every API call; so an address that never failed
-    costs one ``cache.get`` of a marker set on its first failure."""
+    costs the read of a marker set on its first failure, together with the token's kept owner."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         limit = {
@@ -41,11 +41,14 @@ class TokenAuth(HttpBearer):
             "key": _client_address,
             "rate": settings.RATE_LIMIT_API_TOKEN_FAILED,
         }
-        if cache.get(_failed_recently_key(request)):
+        # The marker and the token's kept owner in one round trip to the cache.
+        marker = _failed_recently_key(request)
+        found = cache.get_many([marker, *services.api_token_cache_keys(token)])
+        if found.get(marker):
             usage = get_usage(request, **limit, increment=False)
             if usage is not None and usage["count"] >= usage["limit"]:
                 raise HttpError(429, "Too many failed API token attempts. Wait a minute and retry.")
-        user = services.api_token_authenticate(token)
+        user = services.api_token_authenticate(token, found=found)
         if user is None:
             cache.set(_failed_recently_key(request), True, FAILED_RECENTLY_SECONDS)
             get_usage(request, **limit, increment=True)

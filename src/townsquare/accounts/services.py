@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -17,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from townsquare.core import stamps
 from townsquare.core.audit import audit_record
 from townsquare.core.email import email_queue
 from townsquare.core.errors import (
@@ -430,6 +433,7 @@ def membership_remove(
     User.objects.filter(pk=person_id, primary_organization=organization).update(
         primary_organization=None
     )
+    person_tokens_changed(person_id)
     audit_record(
         action="membership.removed",
         actor=actor,
@@ -486,21 +490,70 @@ def api_token_revoke(*, user: User, token_id: int, request: HttpRequest | None =
     return token
 
 
-def api_token_authenticate(raw: str) -> User | None:
-    """The user behind a bearer token, or None if it is unknown, revoked or its owner inactive."""
+# A token's owner is kept in the cache for a minute, as Zulip keeps a user by API key: the token
+# query is most of an API call's fixed cost. ``api_tokens_changed`` (receivers in ``signals``: the
+# token saved or deleted, its owner saved or deleted) bumps the stamp it is kept under, so a revoked
+# token or a deactivated person is refused on the very next call.
+API_TOKEN_KEPT_SECONDS = 60
+
+
+def _token_keys(digest: str) -> tuple[str, str]:
+    return f"accounts:api-token:{digest}", f"accounts:api-token-stamp:{digest}"
+
+
+def api_token_cache_keys(raw: str) -> tuple[str, ...]:
+    """The cache keys ``api_token_authenticate`` reads for this token, for a caller that reads
+    them with its own in one round trip (``found``)."""
+    if not raw.startswith(settings.API_TOKEN_PREFIX):
+        return ()
+    return _token_keys(hash_token(raw))
+
+
+def api_tokens_changed(digests: Iterable[str]) -> None:
+    """These tokens, or their owner, changed: authenticate them from the database again."""
+    stamps.bump(*(_token_keys(digest)[1] for digest in digests))
+
+
+def person_tokens_changed(person_id: int) -> None:
+    """The person changed (saved with ``update``, or their row saved or deleted): their tokens
+    are authenticated from the database again."""
+    api_tokens_changed(
+        ApiToken.objects.filter(user_id=person_id).values_list("token_hash", flat=True)
+    )
+
+
+def api_token_authenticate(raw: str, *, found: Mapping[str, Any] | None = None) -> User | None:
+    """The user behind a bearer token, or None if it is unknown, revoked or its owner inactive.
+
+    ``found``: what the caller read from the cache for ``api_token_cache_keys(raw)``."""
     if not raw.startswith(settings.API_TOKEN_PREFIX):
         return None
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(token_hash=hash_token(raw), revoked_at__isnull=True)
-        .first()
-    )
-    if token is None or not token.user.is_active:
-        return None
+    digest = hash_token(raw)
+    key, stamp_key = _token_keys(digest)
+    if found is None:
+        found = cache.get_many([key, stamp_key])
+    stamp, kept = found.get(stamp_key), found.get(key)
+    if kept is not None and stamp is not None and kept[0] == stamp:
+        _, token_pk, last_used_at, user = kept
+    else:
+        token = (
+            ApiToken.objects.select_related("user")
+            .filter(token_hash=digest, revoked_at__isnull=True)
+            .first()
+        )
+        if token is None or not token.user.is_active:
+            return None
+        token_pk, last_used_at, user = token.pk, token.last_used_at, token.user
+        stamp, kept = stamp or stamps.ensure(stamp_key), None
     now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    if last_used_at is None or (now - last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token_pk).update(last_used_at=now)
+        last_used_at, kept = now, None
+    if kept is None and stamp is not None:
+        # Stored before the user is handed out, so nothing a request remembers on the object
+        # (roles, memberships) is kept with it.
+        cache.set(key, (stamp, token_pk, last_used_at, user), API_TOKEN_KEPT_SECONDS)
+    return user
 
 
 @transaction.atomic
