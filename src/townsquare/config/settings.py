@@ -124,6 +124,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHE_URL = env.str("CACHE_URL", default="")
 if CACHE_URL:
     CACHES = {"default": env.cache_url_config(CACHE_URL)}
+    if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        # The same backend, without a new Redis client per operation (core/cache.py).
+        CACHES["default"]["BACKEND"] = "townsquare.core.cache.RedisCache"
 else:
     CACHES = {
         "default": {
