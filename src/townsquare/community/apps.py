@@ -7,4 +7,9 @@ class CommunityConfig(AppConfig):
     verbose_name = "Community"
 
     def ready(self) -> None:
-        from . import search  # noqa: F401  (registers the post and comment search sources)
+        from . import (
+            feed_cache,
+            search,  # noqa: F401  (registers the post and comment search sources)
+        )
+
+        feed_cache.connect()

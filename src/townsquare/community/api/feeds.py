@@ -8,6 +8,7 @@ No `from __future__ import annotations` here: django-ninja reads the annotations
 """
 
 import json
+from dataclasses import astuple
 from typing import Any
 
 from django.http import HttpResponse
@@ -18,11 +19,19 @@ from townsquare.accounts.http import AuthenticatedHttpRequest
 from townsquare.core.errors import NotFound, PermissionRefused
 from townsquare.core.models import MAX_OBJECT_ID
 
+from .. import feed_cache
 from ..display import content_author_label
 from ..models import Space
 from ..permissions import can_read_space, can_see_space, can_use_community
 from ..selectors import search as selectors
-from ..selectors.feeds import home_feed, space_feed
+from ..selectors.feeds import (
+    FeedPage,
+    FeedSources,
+    home_feed,
+    home_feed_head,
+    home_feed_sources,
+    space_feed,
+)
 from ..views.feeds import OUTSIDE_MESSAGE
 from .feeds_schemas import (
     JSON_CONTENT_TYPE,
@@ -45,13 +54,24 @@ def _community_required(request: AuthenticatedHttpRequest) -> Any:
     return request.user
 
 
-def _feed(viewer: Any, page: Any) -> HttpResponse:
+def _feed_body(viewer: Any, page: Any) -> bytes:
     """The page as ``FeedOut`` renders it, written straight to JSON: the cards are plain dicts
     (``post_card``), so the schema is not run for every field of every card (a third of the
     request's CPU time). ``tests/test_feeds_api.py`` holds the two to the same bytes."""
     selectors.feed_cards_prime(viewer, page.items)
     body = {"items": post_cards(viewer, page.items), "next_cursor": page.next_cursor}
-    return HttpResponse(json.dumps(body, cls=NinjaJSONEncoder), content_type=JSON_CONTENT_TYPE)
+    return json.dumps(body, cls=NinjaJSONEncoder).encode()
+
+
+def _feed(viewer: Any, page: Any) -> HttpResponse:
+    return HttpResponse(_feed_body(viewer, page), content_type=JSON_CONTENT_TYPE)
+
+
+def _head_of(viewer: Any, limit: int) -> Any:
+    def head(kept_sources: tuple[Any, ...]) -> tuple[Any, ...]:
+        return home_feed_head(viewer, FeedSources(*kept_sources), limit=limit)
+
+    return head
 
 
 @router.get(
@@ -60,9 +80,25 @@ def _feed(viewer: Any, page: Any) -> HttpResponse:
     summary="My home feed: posts of the spaces and people I follow, and mine, newest first",
 )
 def feed_home(request: AuthenticatedHttpRequest, filters: Query[FeedQueryIn]) -> Any:
-    viewer = _community_required(request)
     cursor = selectors.cursor_checked(filters.cursor)
-    return _feed(viewer, home_feed(viewer, cursor=cursor, limit=filters.limit))
+    if cursor:
+        viewer = _community_required(request)
+        return _feed(viewer, home_feed(viewer, cursor=cursor, limit=filters.limit))
+    # The first page is kept per reader and served while it is still exactly what would be built
+    # (``feed_cache``). A kept page was built after the community check, and whatever that check
+    # reads (roles, organizations, the person) changes the reader's token.
+    viewer, limit = request.user, filters.limit
+    lookup = feed_cache.first_page(viewer, limit, _head_of(viewer, limit))
+    if lookup.body is not None:
+        return HttpResponse(lookup.body, content_type=JSON_CONTENT_TYPE)
+    viewer = _community_required(request)
+    sources = home_feed_sources(viewer, limit=limit)
+    if sources is None:
+        return _feed(viewer, FeedPage([], ""))
+    head = home_feed_head(viewer, sources, limit=limit)
+    body = _feed_body(viewer, home_feed(viewer, limit=limit, sources=sources))
+    feed_cache.keep_first_page(viewer, limit, lookup, astuple(sources), head, body)
+    return HttpResponse(body, content_type=JSON_CONTENT_TYPE)
 
 
 @router.get(

@@ -30,6 +30,7 @@ from townsquare.core.locks import lock_rows
 from townsquare.notifications.models import NotificationKind
 from townsquare.notifications.services import notifications_withdraw, notify, notify_many
 
+from .. import feed_cache
 from ..models import (
     Comment,
     ContentStatus,
@@ -651,8 +652,11 @@ def _locked_membership(space: Space, person: Any) -> SpaceMembership | None:
 
 
 def _forget(person: Any, space: Space, membership: SpaceMembership | None) -> None:
+    """After a membership changed (bans and mutes write with ``update``, which sends no signal):
+    the per-request caches and the person's kept first page."""
     remember_membership(person, space, membership)
     person.__dict__.pop("_community_readable_space_ids", None)
+    feed_cache.reader_changed(person.pk)
 
 
 def _tell_person(

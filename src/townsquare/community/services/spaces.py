@@ -25,6 +25,7 @@ from townsquare.core.errors import Conflict, NotFound, PermissionRefused, Valida
 from townsquare.notifications.models import Notification, NotificationKind
 from townsquare.notifications.services import notifications_withdraw, notify, notify_many
 
+from .. import feed_cache
 from ..models import (
     PATIENT_CATEGORIES,
     STAFF_CATEGORIES,
@@ -153,10 +154,13 @@ def _forget(person: Any, space: Space, membership: SpaceMembership | None) -> No
     """Reset the per-request caches of the person's access after their membership changed."""
     remember_membership(person, space, membership)
     person.__dict__.pop("_community_readable_space_ids", None)
+    feed_cache.reader_changed(person.pk)
 
 
 def _follow(person: Any, space: Space) -> None:
+    # ``bulk_create`` sends no signal: the kept first page is dropped by ``_forget`` beside it.
     Follow.objects.bulk_create([Follow(follower=person, space=space)], ignore_conflicts=True)
+    feed_cache.reader_changed(person.pk)
 
 
 def _unfollow(person: Any, space: Space) -> None:

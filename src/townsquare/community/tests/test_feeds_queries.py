@@ -72,7 +72,8 @@ def _crowd(count: int) -> Crowd:
 # the pseudonymous posts' spaces (feed_cards_prime), plus each page's own extras.
 HOME_PAGE = 11  # navigation + 2 + 3 + ids, follows, posts, memberships, "your spaces"
 HASHTAG_PAGE = 10  # navigation + 2 + 3 + ids, the hashtag, posts, memberships
-FEED_API = 9  # 2 + 3 + ids, follows, posts, memberships
+FEED_API = 10  # 2 + 3 + ids, follows, the page's head (feed_cache), posts, memberships
+FEED_API_KEPT = 3  # 2 + the page's head: the first page again, served from feed_cache
 HASHTAG_API = 9  # 2 + 3 + ids, the hashtag, posts, memberships
 SPACE_FEED_API = 7  # 2 + the space + roles, organization, memberships, posts
 SPACE_FEED_INCLUDE = 4  # moderator check, posts, roles, the viewer's membership (once)
@@ -111,6 +112,9 @@ def test_feed_api_queries(django_assert_num_queries, count):
         response = client.get("/api/v1/community/feed", {"limit": 50})
 
     assert len(response.json()["items"]) == count
+    with django_assert_num_queries(FEED_API_KEPT):
+        again = client.get("/api/v1/community/feed", {"limit": 50})
+    assert again.content == response.content
 
 
 @pytest.mark.parametrize("count", [5, 50])
