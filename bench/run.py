@@ -57,6 +57,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH_VAR = ROOT / "var" / "bench"
 RESULTS = ROOT / "bench" / "results"
 POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/townsquare_bench"
+REDIS_URL = "redis://127.0.0.1:6379/7"  # the cache at scale (docs/running-at-scale.md)
 SQLITE_URL = f"sqlite:///{BENCH_VAR / 'townsquare.sqlite3'}"
 SQLITE_SMALL_URL = f"sqlite:///{BENCH_VAR / 'townsquare-small.sqlite3'}"
 BENCH_USER = "staff@townsquare.example"
@@ -117,6 +118,30 @@ def choose_database(requested: str | None) -> str:
     return url
 
 
+def choose_cache(requested: str | None) -> str:
+    """Redis when it answers on loopback, as the app runs at scale; "db" for the database cache
+    (the default of a single machine)."""
+    if requested == "db":
+        return ""
+    url = requested or REDIS_URL
+    _require_loopback(url)
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname, parts.port or 6379), timeout=2) as peer:
+            peer.sendall(b"PING\r\n")
+            answered = peer.recv(16).startswith(b"+PONG")
+    except OSError:
+        answered = False
+    if answered:
+        return url
+    if requested:
+        raise SystemExit(
+            f"Redis does not answer at {redacted(url)}; start it or pass --cache-url db."
+        )
+    log("Redis does not answer on 127.0.0.1:6379: the cache is the database's table.")
+    return ""
+
+
 def redacted(url: str) -> str:
     parts = urlsplit(url)
     if parts.password:
@@ -128,7 +153,9 @@ def redacted(url: str) -> str:
 # --- Processes ------------------------------------------------------------------------------------
 
 
-def django_environment(database_url: str, settings_module: str) -> dict[str, str]:
+def django_environment(
+    database_url: str, settings_module: str, cache_url: str = ""
+) -> dict[str, str]:
     """Production settings on loopback: no debug, no TLS redirect, plain-HTTP cookies."""
     environment = {
         key: value
@@ -152,6 +179,8 @@ def django_environment(database_url: str, settings_module: str) -> dict[str, str
             "PYTHONUNBUFFERED": "1",
         }
     )
+    if cache_url:
+        environment["CACHE_URL"] = cache_url
     return environment
 
 
@@ -354,6 +383,12 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
         help="a loopback PostgreSQL URL, `postgres` (the townsquare_bench "
         "database), `sqlite` (var/bench/townsquare.sqlite3) or a sqlite:/// URL; "
         "default: PostgreSQL when it answers, else SQLite",
+    )
+    parser.add_argument(
+        "--cache-url",
+        default=os.environ.get("BENCH_CACHE_URL"),
+        help="a loopback Redis URL for the cache, or `db` for the database table; default: "
+        f"{REDIS_URL} when Redis answers (as at scale), else the database table",
     )
     parser.add_argument(
         "--rate",
@@ -688,13 +723,17 @@ def main(argv: list[str] | None = None) -> int:
     log(f"Database: {redacted(database_url)}")
     if engine == "sqlite":
         BENCH_VAR.mkdir(parents=True, exist_ok=True)
-    environment = django_environment(database_url, options.settings)
+    cache_url = choose_cache(options.cache_url)
+    log(f"Cache: {redacted(cache_url) if cache_url else 'the database table'}")
+    environment = django_environment(database_url, options.settings, cache_url)
     timings = {} if options.skip_setup else setup(environment)
     small_environment: dict[str, str] = {}
     if not options.no_community:
         small_url = small_database(database_url, options.community_small_database_url)
         log(f"10,000-post database: {redacted(small_url)}")
-        small_environment = django_environment(small_url, options.settings)
+        # Its own Redis database: the two demos share user ids and API token holders.
+        small_cache = urlunsplit(urlsplit(cache_url)._replace(path="/8")) if cache_url else ""
+        small_environment = django_environment(small_url, options.settings, small_cache)
         if not options.skip_setup:
             timings.update(setup_small(small_environment))
     credentials = prepare(environment, "issue", options.user)
@@ -765,6 +804,7 @@ def main(argv: list[str] | None = None) -> int:
         "commit": git_commit(),
         "database": engine,
         "database_url": redacted(database_url),
+        "cache": redacted(cache_url) if cache_url else "database",
         "machine": {
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
