@@ -536,6 +536,9 @@ def api_token_authenticate(raw: str, *, found: Mapping[str, Any] | None = None) 
     if kept is not None and stamp is not None and kept[0] == stamp:
         _, token_pk, last_used_at, user = kept
     else:
+        # The stamp is read (or set) before the token: a revocation that commits meanwhile gives
+        # it a new value, so what is read now is not kept past it.
+        stamp, kept = stamp or stamps.ensure(stamp_key), None
         token = (
             ApiToken.objects.select_related("user")
             .filter(token_hash=digest, revoked_at__isnull=True)
@@ -544,7 +547,6 @@ def api_token_authenticate(raw: str, *, found: Mapping[str, Any] | None = None) 
         if token is None or not token.user.is_active:
             return None
         token_pk, last_used_at, user = token.pk, token.last_used_at, token.user
-        stamp, kept = stamp or stamps.ensure(stamp_key), None
     now = timezone.now()
     if last_used_at is None or (now - last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token_pk).update(last_used_at=now)

@@ -66,7 +66,7 @@ def structure_changed() -> None:
 
 @dataclass(frozen=True)
 class Lookup:
-    """What a read found: the page when it may be served, else the tokens to keep a new one under
+    """What a read found: the page when it may be served, else the stamps to keep a new one under
     (read before anything the new page is made of)."""
 
     body: bytes | None
@@ -90,6 +90,13 @@ def first_page(viewer: Any, limit: int, head: Callable[[Any], tuple[Any, ...]]) 
         and head(kept[2]) == kept[3]
     ):
         return Lookup(kept[4], reader, structure)
+    # A stamp the page will be kept under is read (or set) now, before anything the page is made
+    # of: a change that commits while the page is built then gives it a new value, which the
+    # page does not carry. Set after the build, it could be that change's own value.
+    if reader is None:
+        reader = stamps.ensure(reader_key)
+    if structure is None:
+        structure = stamps.ensure(_STRUCTURE)
     return Lookup(None, reader, structure)
 
 
@@ -97,11 +104,9 @@ def keep_first_page(
     viewer: Any, limit: int, lookup: Lookup, sources: Any, head: tuple[Any, ...], body: bytes
 ) -> None:
     """Keep a page built after ``lookup`` from ``sources`` (the head read before the page)."""
-    reader = lookup.reader or stamps.ensure(_reader_key(viewer.pk))
-    structure = lookup.structure or stamps.ensure(_STRUCTURE)
-    if reader is None or structure is None:
-        return
-    entry = (reader, structure, sources, head, body)
+    if lookup.reader is None or lookup.structure is None:
+        return  # the cache dropped a stamp at once: nothing could tell this page stale
+    entry = (lookup.reader, lookup.structure, sources, head, body)
     cache.set(_page_key(viewer.pk, limit), entry, FEED_PAGE_SECONDS)
 
 

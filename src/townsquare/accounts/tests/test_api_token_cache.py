@@ -127,3 +127,23 @@ def test_a_stamp_is_bumped_at_once_and_again_at_the_commit():
 
     # Anything kept under ``during`` was read before the commit: it is not served after it.
     assert cache.get("tests:stamp") not in {None, during}
+
+
+def test_a_revocation_committed_during_the_lookup_is_not_hidden_by_it(
+    issued, monkeypatch, django_assert_num_queries
+):
+    """No stamp yet; the token is revoked (and the revocation commits) just after it was read as
+    valid. What was read must not be kept under the revocation's own stamp."""
+    real = ApiToken.objects.select_related
+
+    def read_then_revoked(*args, **kwargs):
+        services.api_tokens_changed([issued.token.token_hash])
+        return real(*args, **kwargs)
+
+    cache.delete(f"accounts:api-token-stamp:{issued.token.token_hash}")
+    monkeypatch.setattr(ApiToken.objects, "select_related", read_then_revoked)
+    services.api_token_authenticate(issued.raw)
+    monkeypatch.undo()
+
+    with django_assert_num_queries(1):  # from the database again, not from the cache
+        services.api_token_authenticate(issued.raw)

@@ -16,6 +16,7 @@ from townsquare.accounts.models import Role
 from townsquare.accounts.tests.factories import make_staff
 
 from .. import feed_cache
+from ..api import feeds as feeds_api
 from ..models import CommunityProfile, Follow, SpaceVisibility
 from ..selectors.feeds import FeedSources, home_feed, home_feed_head, home_feed_sources
 from ..services.moderation import person_ban
@@ -314,3 +315,25 @@ def test_the_head_leaves_out_what_a_followed_person_wrote_under_a_pseudonym(walk
 
     assert [row[0] for row in home_feed_head(reader, sources)] == [named.pk]
     assert [post.pk for post in home_feed(reader, sources=sources).items] == [named.pk]
+
+
+def test_a_change_committed_while_the_page_is_built_is_not_hidden_by_it(monkeypatch):
+    """No stamp yet (a first read, or the cache lost it); a follow commits while the page is being
+    built from what was read before it. The page must not be kept under the follow's own stamp."""
+    reader, writer, space = _reader_and_space()
+    make_post(writer, space, body="Shift notes.")
+    client = client_of(reader)
+    real_sources = feeds_api.home_feed_sources
+
+    def sources_then_a_change(viewer, **kwargs):
+        found = real_sources(viewer, **kwargs)
+        feed_cache.reader_changed(viewer.pk)  # what a concurrent follow's commit does
+        return found
+
+    cache.delete_many([f"community:feed:reader:{reader.pk}", "community:feed:structure"])
+    monkeypatch.setattr(feeds_api, "home_feed_sources", sources_then_a_change)
+    _read(client)
+    monkeypatch.undo()
+
+    lookup = feed_cache.first_page(reader, 20, feeds_api._head_of(reader, 20))
+    assert lookup.body is None
