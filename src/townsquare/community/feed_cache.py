@@ -5,11 +5,11 @@ refresh: the spaces the reader may read, whom they follow, twenty posts made int
 So the rendered first page is kept (``FEED_PAGE_SECONDS``) with what it was made from, and served
 again only while all of this still holds:
 
-- **the reader is unchanged**: a token bumped (``reader_changed``) whenever their follows, space
+- **the reader is unchanged**: a stamp bumped (``reader_changed``) whenever their follows, space
   memberships (joining, leaving, bans), roles or organizations change; the receivers below catch
   every save and delete of those rows, and the services that change memberships with ``update``
   call it themselves;
-- **the community's structure is unchanged**: a token bumped (``structure_changed``) whenever a
+- **the community's structure is unchanged**: a stamp bumped (``structure_changed``) whenever a
   space, a person or a community profile is saved (names, pseudonyms, privacy, new spaces);
 - **the page's posts are unchanged**: one query reads the first page's ids with what a card shows
   that can change (``selectors.feeds.home_feed_head``: edits, counters, accepted answer) and
@@ -17,8 +17,8 @@ again only while all of this still holds:
   reaction changes them. This check is the database's own answer, so no service has to remember
   to invalidate anything for posts.
 
-The tokens are ``core.stamps``: bumped at once and again when the transaction commits, so a page
-built in between, from data not yet committed, is never served after the commit; a token missing
+The stamps are ``core.stamps``: bumped at once and again when the transaction commits, so a page
+built in between, from data not yet committed, is never served after the commit; a stamp missing
 from the cache (evicted) matches nothing, so the page is built again. Later pages (with a cursor)
 are never kept.
 
@@ -75,7 +75,7 @@ class Lookup:
 
 
 def first_page(viewer: Any, limit: int, head: Callable[[Any], tuple[Any, ...]]) -> Lookup:
-    """The kept first page when the tokens match and ``head(sources)`` is what it was."""
+    """The kept first page when the stamps match and ``head(sources)`` is what it was."""
     key = _page_key(viewer.pk, limit)
     reader_key = _reader_key(viewer.pk)
     found = cache.get_many([key, reader_key, _STRUCTURE])

@@ -86,7 +86,7 @@ def feed_home(request: AuthenticatedHttpRequest, filters: Query[FeedQueryIn]) ->
         return _feed(viewer, home_feed(viewer, cursor=cursor, limit=filters.limit))
     # The first page is kept per reader and served while it is still exactly what would be built
     # (``feed_cache``). A kept page was built after the community check, and whatever that check
-    # reads (roles, organizations, the person) changes the reader's token.
+    # reads (roles, organizations, the person) changes the reader's stamp.
     viewer, limit = request.user, filters.limit
     lookup = feed_cache.first_page(viewer, limit, _head_of(viewer, limit))
     if lookup.body is not None:
