@@ -34,7 +34,8 @@ def bump(*keys: str) -> None:
 
 def ensure(key: str) -> str | None:
     """The stamp's value, given one now if it has none. None if the cache dropped it at once (then
-    nothing is kept under it)."""
+    nothing is kept under it). Call it before reading what the stamp guards: called after, it
+    could return the value of a change that committed in between."""
     cache.add(key, _new(), STAMP_SECONDS)
     value = cache.get(key)
     return value if isinstance(value, str) else None
