@@ -19,13 +19,6 @@ from .factories import make_organization, make_user
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def issued():
     return services.api_token_create(user=make_user(), name="reporting")

@@ -32,13 +32,6 @@ pytestmark = pytest.mark.django_db
 FEED = "/api/v1/community/feed"
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def _reader_and_space(**space_fields):
     reader = make_employee(display_name="Rae Reader")
     writer = make_employee(display_name="Wyn Writer")
